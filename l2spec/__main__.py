@@ -1,0 +1,3 @@
+from l2spec.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Implementations of the `l2spec` subcommands, one module each."""
