@@ -144,7 +144,9 @@ class StorageProof:
     nodes: tuple[bytes, ...]
 
 
-def _prove(db: Mapping[bytes, bytes], root: Hash32, key: bytes) -> tuple[tuple[bytes, ...], bytes]:
+def prove_key(
+    db: Mapping[bytes, bytes], root: Hash32, key: bytes
+) -> tuple[tuple[bytes, ...], bytes]:
     """The encoded proof nodes and the value (``b""`` if absent) of ``key`` under ``root``."""
     if root == EMPTY_TRIE_ROOT:
         return (), b""
@@ -162,13 +164,13 @@ def _prove(db: Mapping[bytes, bytes], root: Hash32, key: bytes) -> tuple[tuple[b
 
 def prove_account(db: Mapping[bytes, bytes], state_root: Hash32, address: Address) -> AccountProof:
     """The proof of ``address``'s account in the state trie ``state_root`` held in ``db``."""
-    nodes, value = _prove(db, state_root, keccak256(address))
+    nodes, value = prove_key(db, state_root, keccak256(address))
     return AccountProof(address, decode_account(value) if value else None, nodes)
 
 
 def prove_storage(db: Mapping[bytes, bytes], storage_root: Hash32, slot: int) -> StorageProof:
     """The proof of storage slot ``slot`` in the storage trie ``storage_root`` held in ``db``."""
-    nodes, value = _prove(db, storage_root, storage_key(slot))
+    nodes, value = prove_key(db, storage_root, storage_key(slot))
     return StorageProof(slot, _decode_storage_value(value) if value else 0, nodes)
 
 
