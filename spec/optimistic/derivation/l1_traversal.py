@@ -66,7 +66,8 @@ def is_batcher_transaction(
     too); the transaction-type rule is moot because this L1 model has typeless transactions.
     """
     tx = block.transactions[index]
-    return tx.to == config.batch_inbox_address and tx.sender == system_config.batcher_address
+    to_inbox: bool = tx.to == config.batch_inbox_address
+    return to_inbox and tx.sender == system_config.batcher_address
 
 
 def batcher_data(
