@@ -41,9 +41,9 @@ from l2spec.spec.optimistic.withdrawals import (
 )
 
 # Revert messages of OptimismPortal / OptimismPortal2 (v0.17.3), in the order checked.
-PAUSED = "OptimismPortal: paused"
+PAUSED = "CallPaused()"  # custom error of whenNotPaused
 BAD_TARGET = "OptimismPortal: you cannot send messages to the portal contract"
-NO_PROPOSAL = "L2OutputOracle: no output at this index"
+NO_PROPOSAL = "L2OutputOracle: no output at this index"  # ours: the contract panics (array index)
 INVALID_OUTPUT_ROOT_PROOF = "OptimismPortal: invalid output root proof"
 ALREADY_PROVEN = "OptimismPortal: withdrawal hash has already been proven"
 INVALID_INCLUSION_PROOF = "OptimismPortal: invalid withdrawal inclusion proof"
