@@ -294,3 +294,10 @@ def test_arbitrary_compressed_streams_give_a_value(payload: bytes) -> None:
     for data in (zlib.compress(payload), b"\x01" + brotli.compress(payload)):
         result = read_batches(data, FJORD, 0)
         assert isinstance(result.batches, tuple)
+
+
+def test_brotli_bomb_is_bounded() -> None:
+    limit = MAX_RLP_BYTES_PER_CHANNEL_BEDROCK
+    bomb = b"\x01" + brotli.compress(b"\x00" * (3 * limit), quality=5)
+    out = decompress_channel(bomb, limit, True)
+    assert len(out.data) == limit and out.error is None
