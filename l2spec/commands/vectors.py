@@ -20,7 +20,7 @@ from rich.table import Table
 
 from l2spec.errors import L2SpecError, VectorError
 from l2spec.paths import vectors_dir
-from l2spec.spec.common.types import address, hash32, hex_to_bytes, to_hex
+from l2spec.spec.common.types import address, hash32, hex_to_bytes, to_hex, uint256_to_bytes
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,9 @@ def check_withdrawal_hash(case: Mapping[str, Any]) -> str | None:
     )
     h = withdrawals.withdrawal_hash(w)
     return _compare("withdrawal hash", h, case["expected_hash"]) or _compare(
-        "sentMessages slot", withdrawals.sent_messages_slot(h), case["expected_slot"]
+        "sentMessages slot",
+        uint256_to_bytes(withdrawals.sent_messages_slot(h)),
+        case["expected_slot"],
     )
 
 

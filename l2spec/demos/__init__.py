@@ -1,0 +1,1 @@
+"""End-to-end stories run on the spec (`l2spec demo ...`)."""
