@@ -2,8 +2,8 @@
 
 Conventions used throughout ``l2spec.spec``:
 
-- Byte strings are ``bytes``. Fixed-size byte strings have a ``NewType`` (:data:`Address`,
-  :data:`Hash32`) and a checked constructor (:func:`address`, :func:`hash32`) that raises
+- Byte strings are ``bytes``. Fixed-size byte strings have a ``NewType`` (``Address``,
+  ``Hash32``, from eth-typing) and a checked constructor (:func:`address`, :func:`hash32`) that raises
   :class:`~l2spec.errors.DecodingError` on a wrong length, so a value of that type always has the
   right size.
 - Integers are Python ``int``; the width a rule uses is stated by the function that encodes it
@@ -13,15 +13,13 @@ Conventions used throughout ``l2spec.spec``:
 
 from __future__ import annotations
 
-from typing import NewType
+from eth_typing import Address as Address
+from eth_typing import Hash32 as Hash32
 
 from l2spec.errors import DecodingError
 
-Address = NewType("Address", bytes)
-"""A 20-byte Ethereum account address."""
-
-Hash32 = NewType("Hash32", bytes)
-"""A 32-byte hash (keccak256 unless stated otherwise)."""
+# ``Address`` (20 bytes) and ``Hash32`` (32 bytes) are eth-typing's ``NewType``s over ``bytes``, so
+# values pass to py-evm and trie unchanged and the type checker sees one type on both sides.
 
 U64_MAX = 2**64 - 1
 U256_MAX = 2**256 - 1
