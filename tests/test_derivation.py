@@ -291,7 +291,39 @@ def valid_frame_data() -> st.SearchStrategy[bytes]:
     return st.lists(frame, min_size=1, max_size=3).map(batcher_tx_data)
 
 
-batcher_datas = st.lists(st.one_of(st.binary(max_size=60), valid_frame_data()), max_size=3)
+GENESIS_L1 = genesis_l1_chain(T0)
+GENESIS_CONFIG, GENESIS_ENGINE = setup(GENESIS_L1)
+
+
+def plausible_channel(batches: list[SingularBatch]) -> bytes:
+    """A well-formed channel of batches for epoch 0, some on the L2 genesis (the L2 genesis does
+    not depend on later L1 blocks, so these can be accepted and executed)."""
+    frames = frames_of(batches, GENESIS_CONFIG, seed=b"plausible", size=1000)
+    return batcher_tx_data(frames)
+
+
+plausible_batch = st.builds(
+    lambda slot, txs, good_parent: SingularBatch(
+        GENESIS_ENGINE.head.hash if good_parent else Hash32(b"\x09" * 32),
+        0,
+        GENESIS_L1.genesis.hash,
+        T0 + 2 * slot,
+        tuple(txs),
+    ),
+    st.integers(1, 3),
+    st.lists(
+        st.one_of(st.binary(max_size=8), st.sampled_from([transfer(0), transfer(1)])), max_size=2
+    ),
+    st.booleans(),
+)
+batcher_datas = st.lists(
+    st.one_of(
+        st.binary(max_size=60),
+        valid_frame_data(),
+        st.lists(plausible_batch, min_size=1, max_size=3).map(plausible_channel),
+    ),
+    max_size=3,
+)
 deposit_logs = st.lists(
     st.tuples(
         st.lists(
