@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from l2spec.errors import ConfigError, L2SpecError
 from l2spec.spec.common.l1 import L1Block, L1Chain
+from l2spec.spec.common.types import Hash32
 from l2spec.spec.optimistic.batches import SingularBatch
 from l2spec.spec.optimistic.blocks import L2BlockRef
 from l2spec.spec.optimistic.config import BlockID, RollupConfig, SystemConfig
@@ -93,7 +94,7 @@ def prepare_payload_attributes(
     )
 
 
-def _beacon_root(config: RollupConfig, origin: L1Block, l2_timestamp: int) -> bytes | None:
+def _beacon_root(config: RollupConfig, origin: L1Block, l2_timestamp: int) -> Hash32 | None:
     """From Ecotone, the L1 origin's parent beacon block root; before, none."""
     return origin.parent_beacon_root if config.is_ecotone(l2_timestamp) else None
 
