@@ -8,7 +8,6 @@ in their docstrings.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -359,10 +358,7 @@ def test_arbitrary_l1_input_never_raises_and_is_deterministic(
     check_arbitrary_input(datas, logs)
 
 
-@pytest.mark.fuzz
-@pytest.mark.skipif(
-    os.environ.get("L2SPEC_HYPOTHESIS_PROFILE") != "fuzz", reason="large budget: tox -e fuzz"
-)
+@pytest.mark.fuzz  # deselected by default; `tox -e fuzz` runs it under the large `fuzz` profile
 @given(batcher_datas, deposit_logs)
 def test_arbitrary_l1_input_fuzz(
     datas: list[bytes], logs: list[tuple[list[Hash32], bytes]]
