@@ -17,7 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from l2spec.spec.common.types import Hash32, address
-from l2spec.spec.optimistic.batches import Batch, SingularBatch, SpanBatch, SpanBatchElement
+from l2spec.spec.optimistic.batches import (
+    Batch,
+    SingularBatch,
+    SpanBatch,
+    SpanBatchElement,
+    span_to_singular_batches,
+)
 from l2spec.spec.optimistic.blocks import L1BlockRef, L2BlockRef
 from l2spec.spec.optimistic.config import BlockID, Genesis, RollupConfig, SystemConfig
 from l2spec.spec.optimistic.derivation.batch_queue import (
@@ -29,7 +35,6 @@ from l2spec.spec.optimistic.derivation.batch_queue import (
     derive_next_batch,
     derive_next_empty_batch,
     reset_batch_queue,
-    span_batch_to_singular_batches,
     update_origins,
 )
 
@@ -706,10 +711,9 @@ def test_update_origins_tracks_stage_and_safe_head() -> None:
 
 
 def test_span_to_singular_batches() -> None:
-    batches = span_batch_to_singular_batches(
+    batches = span_to_singular_batches(
         span(single(l2A2), single(l2A3), single(l2B0)), (l1A, l1B), l2A2
     )
-    assert batches is not None
     assert [(b.timestamp, b.epoch_hash) for b in batches] == [
         (l2A3.timestamp, l1A.hash),
         (l2B0.timestamp, l1B.hash),

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from l2spec.spec.common.types import Hash32
 from l2spec.spec.optimistic.batches import Batch, SingularBatch, SpanBatch
 from l2spec.spec.optimistic.blocks import L1BlockRef, L2BlockRef
 from l2spec.spec.optimistic.config import RollupConfig
@@ -329,44 +328,6 @@ def check_span_batch(
             if safe.ref.l1_origin.number != batch.blocks[i].epoch_num:
                 return _drop(f"overlapped block {i} L1 origin differs from the safe chain")
     return ACCEPTED
-
-
-def span_batch_to_singular_batches(
-    batch: SpanBatch, l1_blocks: Sequence[L1BlockRef], parent: L2BlockRef
-) -> tuple[SingularBatch, ...] | None:
-    """The blocks of an accepted span batch after ``parent``, as singular batches
-    (``SpanBatch.GetSingularBatches``).
-
-    Each gets its epoch hash from ``l1_blocks``; the parent hash of all but the first is filled in
-    as the chain grows (:func:`pop_span_batch`). ``None`` if an origin is missing, which an
-    accepted batch rules out.
-    """
-    out: list[SingularBatch] = []
-    origin_index = 0
-    for block in batch.blocks:
-        if block.timestamp <= parent.timestamp:
-            continue
-        found = next(
-            (
-                j
-                for j in range(origin_index, len(l1_blocks))
-                if l1_blocks[j].number == block.epoch_num
-            ),
-            None,
-        )
-        if found is None:
-            return None
-        origin_index = found
-        out.append(
-            SingularBatch(
-                parent_hash=Hash32(b""),
-                epoch_num=block.epoch_num,
-                epoch_hash=l1_blocks[found].hash,
-                timestamp=block.timestamp,
-                transactions=block.transactions,
-            )
-        )
-    return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------------

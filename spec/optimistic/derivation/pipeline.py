@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 from l2spec.errors import ConfigError, ExecutionError
 from l2spec.spec.common.l1 import L1Chain
-from l2spec.spec.optimistic.batches import Batch, SingularBatch, SpanBatch
+from l2spec.spec.optimistic.batches import Batch, SingularBatch, SpanBatch, span_to_singular_batches
 from l2spec.spec.optimistic.blocks import L2BlockRef
 from l2spec.spec.optimistic.config import RollupConfig
 from l2spec.spec.optimistic.derivation.attributes import attributes_for_batch
@@ -42,7 +42,6 @@ from l2spec.spec.optimistic.derivation.batch_queue import (
     next_from_span,
     origin_behind,
     reset_batch_queue,
-    span_batch_to_singular_batches,
     update_origins,
 )
 from l2spec.spec.optimistic.derivation.channel_bank import (
@@ -256,7 +255,8 @@ def _next_singular_batch(
     if chosen is None:
         return state, None, False, out_of_data
     if isinstance(chosen, SpanBatch):
-        singles = span_batch_to_singular_batches(chosen, bq.l1_blocks, parent)
+        # The batch queue accepted the span, so every origin it names is in bq.l1_blocks.
+        singles = span_to_singular_batches(chosen, bq.l1_blocks, parent)
         if not singles:
             raise ExecutionError("accepted span batch has no block after the safe head")
         state = replace(state, batch_queue=replace(bq, next_span=singles))
