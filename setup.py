@@ -29,6 +29,7 @@ setup(
             binding=Binding.PyO3,
             py_limited_api="auto",
             debug=False,
+            features=["extension-module"],
         )
     ],
     zip_safe=False,

@@ -2,7 +2,7 @@
 
 - ``ci``: derandomized, no example database, no deadline — loaded automatically when ``CI`` is set.
 - ``dev``: the default on a workstation; a small budget, a local database.
-- ``fuzz``: a large budget with the example database under ``corpus/hypothesis-db`` so campaigns
+- ``fuzz``: a large budget (``L2SPEC_FUZZ_EXAMPLES``, default 2000 per test) with the example database under ``corpus/hypothesis-db`` so campaigns
   resume where they stopped. Failures found are also stored as explicit files by the harness,
   because database entries are tied to the Hypothesis version and the test source.
 """
@@ -39,7 +39,7 @@ def register_profiles() -> str:
     )
     settings.register_profile(
         "fuzz",
-        max_examples=5_000,
+        max_examples=int(os.environ.get("L2SPEC_FUZZ_EXAMPLES", "2000")),
         deadline=None,
         database=DirectoryBasedExampleDatabase(str(FUZZ_DB)),
         suppress_health_check=list(HealthCheck),
