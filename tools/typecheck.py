@@ -5,7 +5,7 @@ mapped into ``l2spec.*`` by setup.py. mypy cannot follow that mapping (nor the e
 finder), so this script lays out a package-shaped tree of symbolic links under build/mypy-tree and
 checks ``l2spec`` there, so cross-module types are real, not ``Any``.
 
-Usage: ``python tools/typecheck.py [PACKAGE ...]`` (default: l2spec.spec and the l2spec glue).
+Usage: ``python tools/typecheck.py [PACKAGE ...]`` (default: the whole l2spec namespace).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
     from mypy import api
 
     tree = build_tree()
-    targets = argv or ["l2spec.spec", "l2spec.commands", "l2spec.cli", "l2spec.paths"]
+    targets = argv or ["l2spec"]
     args = ["--config-file", str(ROOT / "pyproject.toml")]
     for t in targets:
         args += ["-p", t]

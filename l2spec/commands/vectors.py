@@ -1,9 +1,15 @@
 """``l2spec vectors``: check the spec against upstream known-answer vectors.
 
-A vector file is one JSON object ``{"kind": KIND, "source": ..., "description": ..., "cases": [...]}``
-(format in ``shared/vectors/README.md``). The command dispatches on ``kind`` — never on the file name —
-to a checker that recomputes each case with the spec and compares it with the expected value. An
-unknown kind, a malformed file or a single failing case makes the command exit non-zero.
+Two families of files are recognised:
+
+- OP Stack files are one JSON object ``{"kind": KIND, "source": ..., "cases": [...]}`` (format in
+  ``shared/vectors/README.md``); they are dispatched on ``kind`` — never on the file name.
+- Polygon zkEVM files keep their upstream layout and are recognised by their upstream name (the path
+  in zkevm-commonjs ``test/helpers/test-vectors/`` or zkevm-testvectors, ``/`` turned into ``_``);
+  their checkers live in :mod:`l2spec.vectorcheck` (one ``FAMILIES`` table per module).
+
+Each checker recomputes every case with the spec and compares it with the expected value. An unknown
+kind, an unrecognised file, a malformed file or a single failing case makes the command exit 1.
 """
 
 from __future__ import annotations
@@ -110,14 +116,52 @@ CHECKERS: dict[str, Checker] = {
 }
 
 
-def check_file(path: Path) -> FileResult:
+FamilyChecker = Callable[[Any], list[tuple[bool, str]]]
+"""A family checker takes the parsed upstream file and returns (ok, detail) for each case."""
+
+
+def family_checkers() -> dict[str, FamilyChecker]:
+    """Upstream file name -> checker, gathered from every module of :mod:`l2spec.vectorcheck`."""
+    import importlib
+    import pkgutil
+
+    try:
+        package = importlib.import_module("l2spec.vectorcheck")
+    except ImportError:
+        return {}
+    table: dict[str, FamilyChecker] = {}
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"l2spec.vectorcheck.{info.name}")
+        table.update(getattr(module, "FAMILIES", {}))
+    return table
+
+
+def check_family_file(path: Path, doc: Any, checker: FamilyChecker) -> FileResult:
+    """Run an upstream family's checker; any exception from a malformed file is a failed file."""
+    family = path.name.removesuffix(".json")
+    try:
+        outcomes = checker(doc)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, L2SpecError) as exc:
+        return FileResult(str(path), family, error=f"malformed file: {type(exc).__name__}: {exc}")
+    if not outcomes:
+        return FileResult(str(path), family, error="the file holds no case")
+    cases = tuple(CaseResult(i, ok, detail) for i, (ok, detail) in enumerate(outcomes))
+    return FileResult(str(path), family, cases)
+
+
+def check_file(path: Path, families: Mapping[str, FamilyChecker] | None = None) -> FileResult:
     """Check every case of one vector file; problems with the file itself are an ``error``."""
     try:
         doc = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return FileResult(str(path), "?", error=f"not a readable JSON file: {exc}")
+    families = family_checkers() if families is None else families
+    if path.name in families and not (isinstance(doc, dict) and "kind" in doc):
+        return check_family_file(path, doc, families[path.name])
     if not isinstance(doc, dict) or not isinstance(doc.get("kind"), str):
-        return FileResult(str(path), "?", error="no 'kind' field: unknown vector kind")
+        return FileResult(
+            str(path), "?", error="unrecognised file: no 'kind' field and no known upstream name"
+        )
     kind = doc["kind"]
     checker = CHECKERS.get(kind)
     if checker is None:
@@ -144,7 +188,8 @@ def check_dir(directory: Path) -> list[FileResult]:
     files = sorted(directory.rglob("*.json"))
     if not files:
         raise VectorError(f"no *.json vector files under {directory}")
-    return [check_file(f) for f in files]
+    families = family_checkers()
+    return [check_file(f, families) for f in files]
 
 
 @dataclass
@@ -170,13 +215,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--dir",
         type=Path,
         default=None,
-        help="folder of vector files (default: the opstack/ folder of the shared vectors)",
+        help="folder of vector files, searched recursively (default: the shared vectors folder)",
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
 
 
 def run(args: argparse.Namespace) -> int:
-    directory: Path = args.dir if args.dir is not None else vectors_dir() / "opstack"
+    directory: Path = args.dir if args.dir is not None else vectors_dir()
     results = check_dir(directory)
     summary = summarize(results)
     if args.json:
