@@ -196,16 +196,32 @@ def _check_value(value: int) -> int:
     return value
 
 
-def _subtree_root(leaves: Sequence[tuple[H4, int]], depth: int) -> H4:
-    """The root of the canonical subtree at ``depth`` holding ``leaves`` (all share the prefix)."""
+NodeDb = dict[H4, tuple[int, ...]]
+"""Node hash → hash preimage: 12 elements for a branch or leaf (8 inputs ‖ 4 capacity), 8 limbs
+(``scalar2fea(value)``) for a value hash. The ``db`` of an executor input has this shape."""
+
+
+def _subtree_root(leaves: Sequence[tuple[H4, int]], depth: int, db: NodeDb | None = None) -> H4:
+    """The root of the canonical subtree at ``depth`` holding ``leaves`` (all share the prefix).
+
+    When ``db`` is given, every node hashed on the way is recorded in it with its preimage.
+    """
     if not leaves:
         return ZERO_H4
     if len(leaves) == 1:
         key, value = leaves[0]
-        return hash_leaf(remaining_key(key, depth), hash_value(value))
-    left = [kv for kv in leaves if key_bit(kv[0], depth) == 0]
-    right = [kv for kv in leaves if key_bit(kv[0], depth) == 1]
-    return hash_branch(_subtree_root(left, depth + 1), _subtree_root(right, depth + 1))
+        rkey, value_hash = remaining_key(key, depth), hash_value(value)
+        node = hash_leaf(rkey, value_hash)
+        if db is not None:
+            db[value_hash] = scalar2fea(value)
+            db[node] = (*rkey, *value_hash, *LEAF_CAPACITY)
+        return node
+    left = _subtree_root([kv for kv in leaves if key_bit(kv[0], depth) == 0], depth + 1, db)
+    right = _subtree_root([kv for kv in leaves if key_bit(kv[0], depth) == 1], depth + 1, db)
+    node = hash_branch(left, right)
+    if db is not None:
+        db[node] = (*left, *right, *BRANCH_CAPACITY)
+    return node
 
 
 # --- the tree -----------------------------------------------------------------------------------
@@ -300,6 +316,24 @@ class Smt:
     def root_hex(self) -> str:
         """The root as ``0x`` + 64 hex digits (``h4toString``)."""
         return h4_to_hex(self.root)
+
+    def node_db(self) -> NodeDb:
+        """Every node of the tree with its hash preimage (branches, leaves and value hashes).
+
+        This is the ``db`` an executor input carries for its pre-state (zkevm-commonjs
+        ``MemDB``; ``smt.js`` ``hashSave`` stores each node under its hash).
+        """
+        db: NodeDb = {}
+        _subtree_root(sorted(self.leaves.items()), 0, db)
+        return db
+
+    def node_db_hex(self) -> dict[str, list[str]]:
+        """:meth:`node_db` in the executor input's JSON form: ``h4toString`` keys, and each
+        element as 16 lower-case hex digits."""
+        return {
+            h4_to_hex(node): [f"{element:016x}" for element in preimage]
+            for node, preimage in self.node_db().items()
+        }
 
     def prove(self, key: H4) -> SmtProof:
         """The siblings along ``key``'s path and the leaf (if any) where the path ends."""
