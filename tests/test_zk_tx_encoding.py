@@ -263,6 +263,8 @@ def test_strict_apis_raise_decoding_errors() -> None:
     with pytest.raises(DecodingError):
         te.raw_tx_to_custom_raw_tx(b"\xc0")
     with pytest.raises(DecodingError):
+        te.decode_batch_l2_data("0x0b00000001")  # type: ignore[arg-type]
+    with pytest.raises(DecodingError):
         te.raw_tx_to_custom_raw_tx(rlp.encode([0, 1, 2, b"", 0, b"", 30, 1, 1]))
 
 

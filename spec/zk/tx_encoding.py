@@ -84,8 +84,9 @@ DEFAULT_EFFECTIVE_PERCENTAGE = 0xFF
 """``0xff``: the transaction pays its full gas price (commonjs ``rawTxToCustomRawTx`` default)."""
 
 FORK_ID_EFFECTIVE_PERCENTAGE = 5
-"""First fork whose transactions carry the effective-percentage byte (dragonfruit; see the module
-docstring for the evidence)."""
+"""First fork whose transactions carry the effective-percentage byte. Evidence: fork 6 inputs have
+it, fork 3 inputs do not (module docstring); that it starts exactly at fork 5, not 4, is the design
+notes' reading and is not checked against a fork-4 or fork-5 vector."""
 
 FORK_ID_ETROG = 7
 """First fork with changeL2Block transactions (commonjs v4.0.0-fork.7)."""
@@ -467,6 +468,13 @@ class _TxReader:
         return with_sender(tx)
 
 
+def _as_bytes(data: bytes) -> bytes:
+    """The input as ``bytes``; anything that is not bytes-like is a :class:`CustomTxError`."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise CustomTxError(f"batch data must be bytes, not {type(data).__name__}")
+    return bytes(data)
+
+
 def _read_change_l2_block(data: bytes, pos: int) -> ChangeL2Block:
     """``load-change-l2-block.zkasm`` ``decodeChangeL2BlockTx``: 4 + 4 bytes after the type."""
     end = pos + CHANGE_L2_BLOCK_LENGTH
@@ -485,11 +493,11 @@ def decode_batch_l2_data(
 ) -> DecodedBatch:
     """Parse ``batchL2Data`` as the ROM does (``main.zkasm`` ``txLoopRLP`` → ``loadTx_rlp``).
 
-    Never raises for any ``bytes`` input: a parse error is returned as an invalid
-    :class:`DecodedBatch`. ``is_forced`` is the ROM's ``isForced`` flag (``forcedBlockHashL1 != 0``).
+    Never raises for any ``bytes`` input (a non-bytes argument is :class:`CustomTxError`): a parse
+    error is returned as an invalid :class:`DecodedBatch`. ``is_forced`` is the ROM's ``isForced`` flag (``forcedBlockHashL1 != 0``).
     Signature failures do not invalidate the batch; they leave :attr:`L2Tx.sender` as ``None``.
     """
-    raw = bytes(data)
+    raw = _as_bytes(data)
     etrog = fork_id >= FORK_ID_ETROG
     with_pct = fork_id >= FORK_ID_EFFECTIVE_PERCENTAGE
     items: list[BatchTx] = []
@@ -521,7 +529,7 @@ def decode_batch_l2_data(
 def decode_l2_tx(data: bytes, *, fork_id: int = FORK_ID_ETROG) -> L2Tx:
     """Strict API: ``data`` must be exactly one custom raw transaction; raises
     :class:`CustomTxError` otherwise. The sender is recovered (``None`` if it cannot be)."""
-    raw = bytes(data)
+    raw = _as_bytes(data)
     reader = _TxReader(raw, 0)
     try:
         tx = reader.read_tx(with_effective_percentage=fork_id >= FORK_ID_EFFECTIVE_PERCENTAGE)
@@ -534,7 +542,7 @@ def decode_l2_tx(data: bytes, *, fork_id: int = FORK_ID_ETROG) -> L2Tx:
 
 def decode_change_l2_block(data: bytes) -> ChangeL2Block:
     """Strict API: exactly the 9 bytes of one changeL2Block; raises :class:`CustomTxError`."""
-    raw = bytes(data)
+    raw = _as_bytes(data)
     if len(raw) != CHANGE_L2_BLOCK_LENGTH or raw[0] != TX_CHANGE_L2_BLOCK:
         raise CustomTxError("a changeL2Block is 9 bytes starting with 0x0b")
     return _read_change_l2_block(raw, 0)
