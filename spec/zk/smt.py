@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 
 from l2spec.errors import DecodingError
@@ -142,18 +142,25 @@ def key_contract_storage(address: Address, slot: int) -> H4:
 
 
 # --- node hashing -------------------------------------------------------------------------------
+# The three node hashes are pure functions of small tuples, so they are memoised: recomputing a
+# root after a few changes only re-hashes the nodes on the changed paths.
+
+_HASH_CACHE_SIZE = 1 << 16
 
 
+@lru_cache(maxsize=_HASH_CACHE_SIZE)
 def hash_value(value: int) -> H4:
     """``vH = H(scalar2fea(value), [0,0,0,0])``, the hash stored under a leaf (``hashSave``)."""
     return poseidon(scalar2fea(value), ZERO_H4)
 
 
+@lru_cache(maxsize=_HASH_CACHE_SIZE)
 def hash_leaf(remaining_key: H4, value_hash: H4) -> H4:
     """A leaf node: ``H([rk0..rk3, vH0..vH3], [1,0,0,0])``."""
     return poseidon([*remaining_key, *value_hash], LEAF_CAPACITY)
 
 
+@lru_cache(maxsize=_HASH_CACHE_SIZE)
 def hash_branch(left: H4, right: H4) -> H4:
     """A branch node: ``H([L0..L3, R0..R3], [0,0,0,0])``."""
     return poseidon([*left, *right], BRANCH_CAPACITY)
