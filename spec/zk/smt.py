@@ -55,6 +55,7 @@ from l2spec.spec.zk.goldilocks import (
     H4,
     ZERO_H4,
     h4,
+    h4_to_bytes32,
     h4_to_hex,
     scalar2fea,
 )
@@ -102,6 +103,7 @@ def _address_limbs(address: Address) -> tuple[int, ...]:
     return scalar2fea(int.from_bytes(address, "big"))
 
 
+@lru_cache(maxsize=4096)
 def key_eth_addr(address: Address, leaf_type: int, capacity: H4 = HASH_ZERO) -> H4:
     """``H([a0..a5, leaf_type, 0], capacity)`` with ``a = scalar2fea(address)``.
 
@@ -131,6 +133,7 @@ def key_contract_length(address: Address) -> H4:
     return key_eth_addr(address, SMT_KEY_SC_LENGTH)
 
 
+@lru_cache(maxsize=4096)
 def storage_capacity(slot: int) -> H4:
     """``H(scalar2fea(slot), [0,0,0,0])``: the capacity that binds a storage key to its slot."""
     return poseidon(scalar2fea(slot), ZERO_H4)
@@ -318,6 +321,11 @@ class Smt:
     def root(self) -> H4:
         """The root hash (``[0,0,0,0]`` for the empty tree)."""
         return _subtree_root(sorted(self.leaves.items()), 0)
+
+    @property
+    def root_bytes(self) -> bytes:
+        """The root as 32 bytes, ``h3 ‖ h2 ‖ h1 ‖ h0`` big-endian (``h4toString``)."""
+        return h4_to_bytes32(self.root)
 
     @property
     def root_hex(self) -> str:
