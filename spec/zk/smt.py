@@ -103,13 +103,17 @@ def _address_limbs(address: Address) -> tuple[int, ...]:
     return scalar2fea(int.from_bytes(address, "big"))
 
 
-@lru_cache(maxsize=4096)
 def key_eth_addr(address: Address, leaf_type: int, capacity: H4 = HASH_ZERO) -> H4:
     """``H([a0..a5, leaf_type, 0], capacity)`` with ``a = scalar2fea(address)``.
 
     zkevm-commonjs ``smt-utils.js`` ``keyEthAddr`` (the common part of every key function).
     """
     a = _address_limbs(address)
+    return _key_hash(a, leaf_type, capacity)
+
+
+@lru_cache(maxsize=4096)
+def _key_hash(a: tuple[int, ...], leaf_type: int, capacity: H4) -> H4:
     return poseidon([a[0], a[1], a[2], a[3], a[4], a[5], leaf_type, 0], capacity)
 
 
