@@ -14,6 +14,18 @@ Module map:
   code length / storage leaves, node hashing, the canonical tree, proofs and the state root of an
   account set.
 
-Other modules of this package (batch data, the executor, the L1 contracts) are described in their
-own docstrings.
+- :mod:`~l2spec.spec.zk.tx_encoding`: the custom raw-tx encoding of ``batchL2Data`` (and the
+  Etrog ``changeL2Block`` transaction).
+- :mod:`~l2spec.spec.zk.effective_gas_price`: the effective percentage and gas price.
+- :mod:`~l2spec.spec.zk.batch`: batch limits, ``batchHashData``, the accumulated input hash and
+  the SNARK input.
+- :mod:`~l2spec.spec.zk.block_info`: the per-block "block info" tree and the L2 tx hash.
+- :mod:`~l2spec.spec.zk.system_contracts`: storage the processor writes itself (system contract,
+  L2 global exit root manager).
+- :mod:`~l2spec.spec.zk.executor`: the batch executor, ``batchL2Data`` applied to the state tree.
+- :mod:`~l2spec.spec.zk.exit_roots`: exit trees, the global exit root and the L1 info tree.
+- :mod:`~l2spec.spec.zk.bridge`: the unified bridge as a pure state machine.
+- :mod:`~l2spec.spec.zk.rollup`: the L1 rollup manager and the Etrog consensus contract.
+
+Each module's docstring names the upstream rules it follows.
 """
