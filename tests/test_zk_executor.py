@@ -421,3 +421,30 @@ def test_arbitrary_batch_data_never_raises(prefix: bytes, body: bytes, forced: b
         assert result.blocks == () and result.txs == ()
     else:
         assert len(result.blocks) >= (1 if prefix + body else 0)
+
+
+def test_reverted_tx_is_included_with_status_zero() -> None:
+    """A call that reverts still bumps the nonce and pays its gas to the sequencer (status 0)."""
+    runtime = bytes.fromhex("60006000fd")  # PUSH1 0 PUSH1 0 REVERT
+    init = bytes([0x60, len(runtime), 0x80, 0x60, 0x0B, 0x60, 0x00, 0x39, 0x60, 0x00, 0xF3])
+    from eth._utils.address import generate_contract_address
+
+    created = Address(generate_contract_address(OTHER, 0))
+    deploy = sign_l2_tx(
+        OTHER_KEY, nonce=0, gas_price=1, gas_limit=100_000, to=None, value=0,
+        data=init + runtime, chain_id=1000,
+    )  # fmt: skip
+    call = sign_l2_tx(
+        OTHER_KEY, nonce=1, gas_price=1, gas_limit=50_000, to=created, value=7, chain_id=1000
+    )
+    data = _block(1) + encode_l2_tx(deploy) + encode_l2_tx(call)
+    result = executor.execute_batch(_genesis(), data, _context())
+    deployed, reverted = result.txs
+    assert (deployed.status, reverted.status, reverted.included) == (1, 0, True)
+    assert reverted.gas_used == 21_000 + 3 + 3  # intrinsic + two PUSH1; REVERT costs 0
+    assert reverted.cumulative_gas_used == deployed.gas_used + reverted.gas_used
+    assert result.accounts[OTHER].nonce == 2
+    paid = deployed.gas_used + reverted.gas_used
+    assert result.accounts[OTHER].balance == 200 * 10**18 - paid
+    assert result.accounts[SEQUENCER].balance == 100 * 10**18 + paid
+    assert created not in result.accounts or result.accounts[created].balance == 0
