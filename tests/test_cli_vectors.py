@@ -68,3 +68,37 @@ def test_malformed_files_fail_without_traceback(tmp_path: Path, content: str) ->
 
 def test_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
     assert main(["vectors", "--dir", str(tmp_path / "nope")]) == 2
+
+
+POLYGON = vectors_dir() / "polygon"
+
+
+def test_every_polygon_vector_file_is_recognised_and_passes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["vectors", "--dir", str(POLYGON), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    files = sorted(p.name for p in POLYGON.glob("*.json"))
+    assert len(files) >= 13
+    assert sorted(Path(f["path"]).name for f in report["files"]) == files
+    assert all(f["ok"] and f["error"] is None and f["cases"] for f in report["files"])
+    assert report["summary"]["failed_cases"] == 0
+
+
+def test_an_unrecognised_upstream_file_fails(tmp_path: Path) -> None:
+    (tmp_path / "merkle-tree_smt-unknown.json").write_text("[]")
+    assert main(["vectors", "--dir", str(tmp_path)]) == 1
+
+
+def test_a_tampered_polygon_case_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = json.loads((POLYGON / "merkle-tree_smt-raw.json").read_text())
+    bad = dict(cases[1])
+    bad["expectedRoot"] = (
+        str(int(bad["expectedRoot"]) + 1)
+        if str(bad["expectedRoot"]).isdigit()
+        else "0x" + "11" * 32
+    )
+    (tmp_path / "merkle-tree_smt-raw.json").write_text(json.dumps([cases[1], bad]))
+    assert main(["vectors", "--dir", str(tmp_path), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [c["ok"] for c in report["files"][0]["cases"]] == [True, False]
