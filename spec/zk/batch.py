@@ -37,7 +37,9 @@ MAX_FORCE_BATCH_BYTE_LENGTH = 5_000
 """Longest ``batchL2Data`` ``forceBatch`` accepts (``_MAX_FORCE_BATCH_BYTE_LENGTH``)."""
 
 TIMESTAMP_RANGE = 36
-"""Etrog: ``maxSequenceTimestamp`` may be at most ``block.timestamp + TIMESTAMP_RANGE``."""
+"""From fork 8 (Elderberry) on: ``maxSequenceTimestamp`` may be at most ``block.timestamp +
+TIMESTAMP_RANGE``. Etrog itself (fork 7, zkevm-contracts ``v4.0.0-fork.7``) has no such parameter:
+its ``timestampLimit`` is ``uint64(block.timestamp)`` of the sequencing transaction."""
 
 BN254_SCALAR_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 """``r``, the order of BN254's scalar field (``_RFIELD``): the SNARK's public input lives below it."""
@@ -87,7 +89,8 @@ def acc_input_hash_preimage_etrog(
     sequencer, forcedBlockHashL1)``: 32 + 32 + 32 + 8 + 20 + 32 = 156 bytes.
 
     For a sequenced (non-forced) batch ``l1InfoRoot`` is the L1-info-tree root, ``timestampLimit``
-    is ``maxSequenceTimestamp`` and ``forcedBlockHashL1`` is zero; for a forced batch the same
+    is ``uint64(block.timestamp)`` of the sequencing transaction in Etrog (``maxSequenceTimestamp``
+    from fork 8 on; the formula is the same) and ``forcedBlockHashL1`` is zero; for a forced batch the same
     positions carry ``forcedGlobalExitRoot``, ``forcedTimestamp`` and ``forcedBlockHashL1``
     (``PolygonRollupBaseEtrog.sequenceBatches``).
     """
