@@ -1,0 +1,1 @@
+"""The l2spec STARK (module map filled in below)."""
