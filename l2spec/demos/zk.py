@@ -326,6 +326,18 @@ def _verify(
     return R.verify_batches_trusted_aggregator(world.l1, AGGREGATOR, args, block), args
 
 
+def _require_funds(world: _World, value: int, gas: int) -> None:
+    """The L2 bridge account acts only on transfers that will be included: alice must afford
+    ``value`` plus ``gas`` at the demo's gas price (else the executor would skip her transaction
+    for ``intrinsic_invalid_balance`` while the bridge model went on)."""
+    balance = world.accounts.get(ALICE, ZkAccount()).balance
+    if balance < value + gas * L2_GAS_PRICE:
+        raise DemoError(
+            f"could not build the batch: alice holds {_eth(balance)} on L2, "
+            f"needs {_eth(value)} plus gas"
+        )
+
+
 def _outcome(ok: bool, reason: str | None, done: str) -> str:
     return done if ok else f"refused: {reason}"
 
@@ -488,6 +500,7 @@ def run_zk_demo(
     )
 
     # --- 3. batches 3 and 4: a transfer and a contract call ---------------------------------------
+    _require_funds(world, payment, 21_000 + 2 * 60_000)
     pay = world.sign(ALICE_KEY, ALICE, BOB, payment, gas_price=L2_GAS_PRICE, gas_limit=21_000)
     d3, r3 = _execute(world, 3, [ChangeL2Block(2, 0), pay], seq_block.timestamp)
     bob_l2 = world.accounts.get(BOB, ZkAccount()).balance
@@ -558,6 +571,7 @@ def run_zk_demo(
 
     # --- 5. batch 5: alice bridges ETH back to L1 -------------------------------------------------
     seq_block = _l1_block(block_number + 1)
+    _require_funds(world, exit_amount, 21_000)
     l2_block = S.last_block_number(world.accounts) + 1
     exit_res = B.bridge_asset(
         world.l2_bridge,
