@@ -394,7 +394,7 @@ def run_zk_demo(
     world = _World(
         created.state,
         genesis,
-        B.BridgeState(L2_BRIDGE, 1, eth_balance=L2_BRIDGE_PREMINT),
+        B.BridgeState(L2_BRIDGE, B.ZKEVM_NETWORK_ID, eth_balance=L2_BRIDGE_PREMINT),
         GlobalExitRootManagerL2(L2_BRIDGE),
         acc_input_hash=created.state.consensus[0].last_acc_input_hash,
     )
@@ -431,7 +431,7 @@ def run_zk_demo(
     dep = B.bridge_asset(
         world.l1.bridge,
         world.l1.ger,
-        B.AssetDeposit(ALICE, 1, ALICE, deposit, msg_value=deposit),
+        B.AssetDeposit(ALICE, B.ZKEVM_NETWORK_ID, ALICE, deposit, msg_value=deposit),
         block,
     )
     if not dep.ok or not isinstance(dep.manager, GlobalExitRootManager):
@@ -463,7 +463,7 @@ def run_zk_demo(
         rollup_exit_root=world.l1.ger.last_rollup_exit_root,
         origin_network=0,
         origin_address=ZERO_ADDRESS,
-        destination_network=1,
+        destination_network=B.ZKEVM_NETWORK_ID,
         destination_address=ALICE,
         amount=deposit,
         metadata=b"",
