@@ -26,6 +26,8 @@ Module map:
 - :mod:`~l2spec.spec.zk.exit_roots`: exit trees, the global exit root and the L1 info tree.
 - :mod:`~l2spec.spec.zk.bridge`: the unified bridge as a pure state machine.
 - :mod:`~l2spec.spec.zk.rollup`: the L1 rollup manager and the Etrog consensus contract.
+- :mod:`~l2spec.spec.zk.reexecution`: the spec's default re-executor, the reference verifier of a
+  batch proof (re-execution by the spec until the STARK plugs in).
 
 Each module's docstring names the upstream rules it follows.
 """

@@ -5,7 +5,13 @@
 use pyo3::exceptions::{PyValueError, PyZeroDivisionError};
 use pyo3::prelude::*;
 
+pub mod ext3;
 pub mod goldilocks;
+pub mod hash;
+pub mod merkle;
+pub mod ntt;
+pub mod poseidon;
+pub mod transcript;
 
 fn field_element(x: u64, name: &str) -> PyResult<u64> {
     if x >= goldilocks::P {
