@@ -103,12 +103,26 @@ mod tests {
 
     #[test]
     fn mul_matches_u128_modulo_on_edge_values() {
-        let edges = [0, 1, 2, EPSILON, EPSILON + 1, P - 2, P - 1, 1 << 63, (1 << 32) - 1, 1 << 32];
+        let edges = [
+            0,
+            1,
+            2,
+            EPSILON,
+            EPSILON + 1,
+            P - 2,
+            P - 1,
+            1 << 63,
+            (1 << 32) - 1,
+            1 << 32,
+        ];
         for &a in &edges {
             for &b in &edges {
                 assert_eq!(mul(a, b), slow_mul(a, b), "a={a} b={b}");
                 assert_eq!(add(a, b) as u128, (a as u128 + b as u128) % P as u128);
-                assert_eq!(sub(a, b) as u128, (a as u128 + P as u128 - b as u128) % P as u128);
+                assert_eq!(
+                    sub(a, b) as u128,
+                    (a as u128 + P as u128 - b as u128) % P as u128
+                );
             }
         }
     }

@@ -31,19 +31,28 @@ fn goldilocks_modulus() -> u64 {
 /// (a * b) mod p for canonical field elements a, b.
 #[pyfunction]
 fn goldilocks_mul(a: u64, b: u64) -> PyResult<u64> {
-    Ok(goldilocks::mul(field_element(a, "a")?, field_element(b, "b")?))
+    Ok(goldilocks::mul(
+        field_element(a, "a")?,
+        field_element(b, "b")?,
+    ))
 }
 
 /// (a + b) mod p for canonical field elements a, b.
 #[pyfunction]
 fn goldilocks_add(a: u64, b: u64) -> PyResult<u64> {
-    Ok(goldilocks::add(field_element(a, "a")?, field_element(b, "b")?))
+    Ok(goldilocks::add(
+        field_element(a, "a")?,
+        field_element(b, "b")?,
+    ))
 }
 
 /// (a - b) mod p for canonical field elements a, b.
 #[pyfunction]
 fn goldilocks_sub(a: u64, b: u64) -> PyResult<u64> {
-    Ok(goldilocks::sub(field_element(a, "a")?, field_element(b, "b")?))
+    Ok(goldilocks::sub(
+        field_element(a, "a")?,
+        field_element(b, "b")?,
+    ))
 }
 
 /// Reduce any integer in [0, 2^128) modulo p with the 2^64 ≡ 2^32 - 1 identity.
@@ -77,7 +86,12 @@ fn goldilocks_mul_vec(a: Vec<u64>, b: Vec<u64>) -> PyResult<Vec<u64>> {
     }
     a.iter()
         .zip(b.iter())
-        .map(|(&x, &y)| Ok(goldilocks::mul(field_element(x, "a[i]")?, field_element(y, "b[i]")?)))
+        .map(|(&x, &y)| {
+            Ok(goldilocks::mul(
+                field_element(x, "a[i]")?,
+                field_element(y, "b[i]")?,
+            ))
+        })
         .collect()
 }
 
