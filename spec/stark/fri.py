@@ -79,7 +79,9 @@ def fri_layout(
         if f < 2:
             raise StarkError(f"a folding arity must be at least 2, got {f}")
         log2_exact(f)
-    sizes, offsets, used = [], [], []
+    sizes: list[int] = []
+    offsets: list[int] = []
+    used: list[int] = []
     n, offset = domain_size, GENERATOR
     while n > remainder_max:
         f = arities[min(len(sizes), len(arities) - 1)]
