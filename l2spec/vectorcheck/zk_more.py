@@ -147,13 +147,13 @@ _UNSUPPORTED_OPTIONS = ("skipFirstChangeL2Block", "skipWriteBlockInfoRoot")
 
 def _batch_differences(batch: Mapping[str, Any], result: Any) -> list[str]:
     problems: list[str] = []
-    pairs = (
+    pairs: list[tuple[str, str, Any]] = [
         ("expectedNewRoot", h4_to_hex(result.new_state_root), batch["expectedNewRoot"]),
         ("newLocalExitRoot", to_hex(result.new_local_exit_root), batch["newLocalExitRoot"]),
         ("batchHashData", to_hex(result.batch_hash_data), batch["batchHashData"]),
-    )
+    ]
     if "inputHash" in batch:
-        pairs += (("inputHash", to_hex(result.new_acc_input_hash), batch["inputHash"]),)
+        pairs.append(("inputHash", to_hex(result.new_acc_input_hash), batch["inputHash"]))
     for name, got, want in pairs:
         if got != str(want).lower():
             problems.append(f"{name}: expected {want}, got {got}")
@@ -387,18 +387,34 @@ def l2_tx_hash_of_vector(tx: Mapping[str, Any]) -> tuple[str, bytes]:
     if chain_id is not None and not any(chain_id):
         # upstream gives such a tx the pre-EIP-155 type but still appends its chainID field
         raise L2SpecError("a chainID of 0 has no L2 tx hash layout in the spec")
-    fields = {
-        "nonce": int.from_bytes(values["nonce"], "big"),
-        "gas_price": int.from_bytes(values["gasPrice"], "big"),
-        "gas_limit": int.from_bytes(values["gasLimit"], "big"),
-        "to": Address(values["to"]) if "to" in values else None,
-        "value": int.from_bytes(values["value"], "big"),
-        "data": values["data"],
-        "chain_id": None if chain_id is None else int.from_bytes(chain_id, "big"),
-        "sender": Address(values["from"]),
-    }
-    preimage = block_info.l2_tx_hash_preimage(**fields)
-    return h4_to_hex(block_info.l2_tx_hash(**fields)), preimage
+    nonce = int.from_bytes(values["nonce"], "big")
+    gas_price = int.from_bytes(values["gasPrice"], "big")
+    gas_limit = int.from_bytes(values["gasLimit"], "big")
+    to = Address(values["to"]) if "to" in values else None
+    value = int.from_bytes(values["value"], "big")
+    chain = None if chain_id is None else int.from_bytes(chain_id, "big")
+    sender = Address(values["from"])
+    preimage = block_info.l2_tx_hash_preimage(
+        nonce=nonce,
+        gas_price=gas_price,
+        gas_limit=gas_limit,
+        to=to,
+        value=value,
+        data=values["data"],
+        chain_id=chain,
+        sender=sender,
+    )
+    tx_hash = block_info.l2_tx_hash(
+        nonce=nonce,
+        gas_price=gas_price,
+        gas_limit=gas_limit,
+        to=to,
+        value=value,
+        data=values["data"],
+        chain_id=chain,
+        sender=sender,
+    )
+    return h4_to_hex(tx_hash), preimage
 
 
 def check_l2_tx_hash_case(tx: Any) -> str:
