@@ -428,7 +428,7 @@ def check_l2_tx_hash_case(tx: Any) -> str:
             return f"refused ({exc}), expected {expected}"
         reason = tx.get("reason")
         if reason is not None and reason != str(exc):
-            return f"refused with {exc!r}, expected {reason!r}"
+            return f"refused with {str(exc)!r}, expected {reason!r}"
         return ""
     if expected == "failed":
         return f"hashed to {got}, expected a refusal ({tx.get('reason')})"
