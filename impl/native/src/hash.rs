@@ -12,9 +12,11 @@
 //!   hash_elements(bytes_to_elements(data)), where bytes_to_elements appends 0x01, zero-pads to a
 //!   multiple of 7 and reads each 7-byte little-endian chunk as one element (< 2^56 < p).
 //!
-//! A Poseidon digest's bytes are its 4 elements, 8 bytes LE each. Digest words read back from
-//! bytes (`merge`) are taken mod p, as the permutation takes its inputs mod p
-//! (`spec/zk/poseidon.permute`); digests the hasher produces are always canonical.
+//! A Poseidon digest's bytes are its 4 elements, 8 bytes LE each. The functions here assume valid
+//! inputs (canonical elements, digests passing [`Hasher::is_valid_digest`]); the prover only feeds
+//! them its own values, and the boundaries that take outside data (the Python bindings, Merkle
+//! verification) check first. (Were a non-canonical word to reach the permutation it would be
+//! taken mod p, as `spec/zk/poseidon.permute` does.)
 
 use crate::goldilocks as gl;
 use crate::poseidon;
@@ -55,6 +57,16 @@ impl Hasher {
         match self {
             Hasher::Blake3 => "blake3",
             Hasher::Poseidon => "poseidon",
+        }
+    }
+
+    /// Whether 32 bytes are a digest this hasher can produce: any bytes for blake3; for poseidon,
+    /// four canonical 8-byte LE limbs (so that a digest has exactly one byte form, as
+    /// `spec/stark/hashing.py` `is_valid_digest` requires).
+    pub fn is_valid_digest(self, digest: &Digest) -> bool {
+        match self {
+            Hasher::Blake3 => true,
+            Hasher::Poseidon => digest_to_words(digest).iter().all(|&w| w < gl::P),
         }
     }
 

@@ -213,8 +213,11 @@ pub fn verify_leaf(
     node == *root
 }
 
-/// Whether `path` opens `row` at `index` to `root`.
+/// Whether `path` opens `row` at `index` to `root` (a non-canonical row element is `false`).
 pub fn verify_row(hasher: Hasher, root: &Digest, index: u64, row: &[u64], path: &[Digest]) -> bool {
+    if row.iter().any(|&x| x >= crate::goldilocks::P) {
+        return false;
+    }
     verify_leaf(hasher, root, index, &hasher.hash_elements(row), path)
 }
 

@@ -155,6 +155,16 @@ impl Transcript {
         }
     }
 
+    /// Verifier: if `nonce` meets the target, absorb it (as the prover did) and answer true;
+    /// otherwise leave the transcript unchanged and answer false. Any valid nonce is accepted.
+    pub fn verify_grinding(&mut self, nonce: u64, bits: u32) -> bool {
+        if bits > 64 || !self.check_grinding(nonce, bits) {
+            return false;
+        }
+        self.absorb(&nonce.to_le_bytes());
+        true
+    }
+
     /// Grinding: find the smallest valid nonce, absorb it, and return it.
     pub fn grind(&mut self, bits: u32) -> Option<u64> {
         let nonce = self.find_nonce(bits)?;
