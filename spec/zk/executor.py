@@ -312,6 +312,10 @@ def _load(accounts: Accounts, env: _Env) -> _ZkState:
             state.set_code(who, bytes(account.code))
         for slot, value in account.storage.items():
             state.set_storage(who, slot, value)
+    # The loaded pre-state is the transaction's *original* state: EIP-2200/2929 SSTORE gas depends
+    # on the value a slot held when the transaction began, which py-evm reads from the last locked
+    # journal checkpoint. Without this lock every pre-existing slot would look originally zero.
+    state.lock_changes()
     db = _account_db(state)
     db.touched.clear()
     db.touched_slots.clear()
