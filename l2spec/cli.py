@@ -23,6 +23,11 @@ from l2spec.errors import L2SpecError
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("l2spec.commands.demo", "run an end-to-end story on the spec and print what happened"),
     "vectors": ("l2spec.commands.vectors", "check the spec against upstream known-answer vectors"),
+    "prove": (
+        "l2spec.commands.prove",
+        "prove a STARK statement (fib, poseidon-chain) and write the proof file",
+    ),
+    "verify": ("l2spec.commands.verify", "verify a STARK proof file"),
 }
 
 
