@@ -154,12 +154,13 @@ pub fn bit_reverse_permute<T>(values: &mut [T]) {
     }
 }
 
-/// The butterflies of one block of 2m values: (u, v) ← (u + w^j·v, u − w^j·v).
-fn butterfly_block<T: NttElem>(block: &mut [T], twiddles: &[u64], stride: usize) {
+/// The butterflies of one block of 2m values: (u, v) ← (u + w^j·v, u − w^j·v), with
+/// twiddles[j] = w^j for the stage's root w = ω_{2m}.
+fn butterfly_block<T: NttElem>(block: &mut [T], twiddles: &[u64]) {
     let m = block.len() / 2;
     let (lo, hi) = block.split_at_mut(m);
     for j in 0..m {
-        let t = hi[j].scale(twiddles[j * stride]);
+        let t = hi[j].scale(twiddles[j]);
         let u = lo[j];
         lo[j] = u.add(t);
         hi[j] = u.sub(t);
@@ -167,7 +168,7 @@ fn butterfly_block<T: NttElem>(block: &mut [T], twiddles: &[u64], stride: usize)
 }
 
 /// The same butterflies, spread over threads (for the last, widest stages).
-fn butterfly_block_parallel<T: NttElem>(block: &mut [T], twiddles: &[u64], stride: usize) {
+fn butterfly_block_parallel<T: NttElem>(block: &mut [T], twiddles: &[u64]) {
     let m = block.len() / 2;
     let (lo, hi) = block.split_at_mut(m);
     const CHUNK: usize = 1 << 10;
@@ -177,7 +178,7 @@ fn butterfly_block_parallel<T: NttElem>(block: &mut [T], twiddles: &[u64], strid
         .for_each(|(c, (lo_c, hi_c))| {
             for j in 0..lo_c.len() {
                 let k = c * CHUNK + j;
-                let t = hi_c[j].scale(twiddles[k * stride]);
+                let t = hi_c[j].scale(twiddles[k]);
                 let u = lo_c[j];
                 lo_c[j] = u.add(t);
                 hi_c[j] = u.sub(t);
@@ -192,25 +193,36 @@ fn transform<T: NttElem>(values: &mut [T], omega: u64) {
         return;
     }
     bit_reverse_permute(values);
-    // twiddles[j] = omega^j for j < n/2; stage with blocks of 2m uses omega_{2m}^j = omega^{j·n/(2m)}.
-    let twiddles = powers(omega, n / 2);
+    // Twiddles in "heap" layout: twiddles[m + j] = omega_{2m}^j (j < m) for each stage m = 1, 2,
+    // 4, …, n/2, where omega_{2m} = omega^(n/2m); each stage reads its m factors contiguously.
+    let mut twiddles = vec![0u64; n];
+    let mut m = 1;
+    while m < n {
+        let w = gl::pow(omega, (n / (2 * m)) as u64);
+        let mut acc = 1u64;
+        for t in twiddles[m..2 * m].iter_mut() {
+            *t = acc;
+            acc = gl::mul(acc, w);
+        }
+        m *= 2;
+    }
     let parallel = n >= PARALLEL_THRESHOLD;
     let mut m = 1;
     while m < n {
-        let stride = n / (2 * m);
+        let stage = &twiddles[m..2 * m];
         if !parallel {
             for block in values.chunks_mut(2 * m) {
-                butterfly_block(block, &twiddles, stride);
+                butterfly_block(block, stage);
             }
         } else if 2 * m <= n / 16 {
             // Many blocks: one task per group of blocks.
             values
                 .par_chunks_mut(2 * m)
-                .for_each(|block| butterfly_block(block, &twiddles, stride));
+                .for_each(|block| butterfly_block(block, stage));
         } else {
             // Few wide blocks: split each block's butterflies.
             for block in values.chunks_mut(2 * m) {
-                butterfly_block_parallel(block, &twiddles, stride);
+                butterfly_block_parallel(block, stage);
             }
         }
         m *= 2;

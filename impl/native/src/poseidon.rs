@@ -116,11 +116,15 @@ pub fn sbox(x: u64) -> u64 {
 /// products (< 2^75) and one reduction.
 #[inline]
 pub fn mds(s: &State, pr: &Params) -> State {
+    // s twice in a row, so that s[(i + k) mod 12] = doubled[i + k] without a division.
+    let mut doubled = [0u64; 2 * WIDTH];
+    doubled[..WIDTH].copy_from_slice(s);
+    doubled[WIDTH..].copy_from_slice(s);
     let mut out = [0u64; WIDTH];
     for (i, o) in out.iter_mut().enumerate() {
         let mut acc: u128 = (pr.diag[i] as u128) * (s[i] as u128);
-        for k in 0..WIDTH {
-            acc += (pr.circ[k] as u128) * (s[(i + k) % WIDTH] as u128);
+        for (k, &c) in pr.circ.iter().enumerate() {
+            acc += (c as u128) * (doubled[i + k] as u128);
         }
         *o = gl::reduce128(acc);
     }
@@ -348,13 +352,14 @@ pub fn permute(state: &State) -> State {
         if i < PARTIAL_ROUNDS - 1 {
             s[0] = gl::add(s[0], fp.lane0_constants[i]);
         }
+        // Sp_i·s: 12 reduced products (each < 2^64) sum in a u128 without overflow.
         let s0 = s[0];
-        let mut out0 = gl::mul(fp.m00[i], s0);
+        let mut out0 = gl::mul(fp.m00[i], s0) as u128;
         for j in 1..WIDTH {
-            out0 = gl::add(out0, gl::mul(fp.row[i][j - 1], s[j]));
+            out0 += gl::mul(fp.row[i][j - 1], s[j]) as u128;
             s[j] = gl::add(s[j], gl::mul(fp.col[i][j - 1], s0));
         }
-        s[0] = out0;
+        s[0] = gl::reduce128(out0);
     }
     for r in HALF_FULL + PARTIAL_ROUNDS..ROUNDS {
         full_round(&mut s, r, pr);
