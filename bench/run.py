@@ -147,7 +147,7 @@ def main() -> int:
         "--stark-max-log-rows", type=int, default=20, help="largest STARK trace: 2^this rows"
     )
     parser.add_argument(
-        "--spec-max-log-rows", type=int, default=12, help="largest trace for the spec prover"
+        "--spec-max-log-rows", type=int, default=14, help="largest trace for the spec prover"
     )
     parser.add_argument("--no-stark", action="store_true", help="skip the STARK benchmark")
     args = parser.parse_args()

@@ -271,7 +271,7 @@ def load() -> list[float]:
 def run(
     *,
     max_log_rows: int = 20,
-    spec_max_log_rows: int = 12,
+    spec_max_log_rows: int = 14,
     quick: bool = False,
     repeat: int = 3,
     spec_limit_s: float = 60.0,
@@ -440,6 +440,16 @@ def markdown_table(stark: dict[str, Any]) -> str:
             f"{_fmt(rat[n]['native_over_winterfell_t2'])} "
             f"| {_fmt(rat[n]['spec_over_native_t1'])} "
             f"| {_fmt(rat[n]['spec_over_winterfell_t1'])} |"
+        )
+    same = [r for r in stark["ratios"] if "native_bytes_equal_spec" in r]
+    if same:
+        equal = ", ".join(f"2^{r['log_rows']}" for r in same if r["native_bytes_equal_spec"])
+        differ = ", ".join(f"2^{r['log_rows']}" for r in same if not r["native_bytes_equal_spec"])
+        lines.append("")
+        lines.append(
+            f"Native proof bytes equal the spec's at: {equal or 'none'}"
+            + (f"; they DIFFER at: {differ}" if differ else "")
+            + "."
         )
     return "\n".join(lines)
 
