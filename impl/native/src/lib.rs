@@ -6,13 +6,20 @@ use pyo3::exceptions::{PyValueError, PyZeroDivisionError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+pub mod air;
+pub mod composition;
+pub mod deep;
 pub mod ext3;
+pub mod fri;
 pub mod goldilocks;
 pub mod hash;
 pub mod merkle;
 pub mod ntt;
 pub mod poseidon;
+pub mod proof;
+pub mod prover;
 pub mod transcript;
+pub mod verifier;
 
 fn field_element(x: u64, name: &str) -> PyResult<u64> {
     if x >= goldilocks::P {
@@ -561,6 +568,90 @@ impl NativeTranscript {
     }
 }
 
+// --- the STARK prover and verifier ---------------------------------------------------------------
+
+/// A typed failure for the Python wrapper: ValueError((kind, message)).
+fn stark_failure(kind: &str, message: &str) -> PyErr {
+    PyValueError::new_err((kind.to_string(), message.to_string()))
+}
+
+/// The proof bytes for `trace` (column-major) under the native AIR `air_id` with N rows and
+/// these public inputs, with the encoded parameters `params`. Failures raise
+/// ValueError((kind, message)) with kind one of AirError, ParameterError, ProofFormatError,
+/// StarkError.
+#[pyfunction]
+fn stark_prove<'py>(
+    py: Python<'py>,
+    air_id: &str,
+    trace_length: usize,
+    public_inputs: Vec<u64>,
+    trace: Vec<Vec<u64>>,
+    params: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mut reader = proof::Reader::new(params);
+    let p = proof::read_params_from(&mut reader)
+        .and_then(|p| reader.finish().map(|_| p))
+        .map_err(|e| stark_failure("ParameterError", &e.0))?;
+    let statement = air::NativeAir::build(air_id, trace_length, &public_inputs)
+        .map_err(|e| stark_failure("AirError", &e.0))?;
+    let result = py.allow_threads(|| match &statement {
+        air::NativeAir::Fib(a) => prover::prove(a, &trace, &p),
+        air::NativeAir::PoseidonChain(a) => prover::prove(a, &trace, &p),
+    });
+    match result {
+        Ok(bytes) => Ok(PyBytes::new(py, &bytes)),
+        Err(e) => {
+            let kind = match e {
+                prover::ProveError::Air(_) => "AirError",
+                prover::ProveError::Parameter(_) => "ParameterError",
+                prover::ProveError::Domain(_) => "ProofFormatError",
+                prover::ProveError::Stark(_) => "StarkError",
+            };
+            Err(stark_failure(kind, &e.to_string()))
+        }
+    }
+}
+
+/// Verify proof bytes for the native AIR family `air_id`: None when valid, else (kind, reason)
+/// with kind one of ProofFormatError, AirError, ProofRejected.
+#[pyfunction]
+#[pyo3(signature = (air_id, proof_bytes, allow_insecure=false, public_inputs=None))]
+fn stark_verify(
+    py: Python<'_>,
+    air_id: &str,
+    proof_bytes: &[u8],
+    allow_insecure: bool,
+    public_inputs: Option<Vec<u64>>,
+) -> Option<(String, String)> {
+    let data = proof_bytes.to_vec();
+    py.allow_threads(|| {
+        verifier::verify(air_id, &data, allow_insecure, public_inputs.as_deref())
+            .err()
+            .map(|e| (e.kind().to_string(), e.message().to_string()))
+    })
+}
+
+/// The ids of the natively implemented AIRs.
+#[pyfunction]
+fn stark_native_airs() -> Vec<&'static str> {
+    vec![air::FIB_AIR_ID, air::POSEIDON_CHAIN_AIR_ID]
+}
+
+/// The fib-small trace of n rows (column-major), computed natively.
+#[pyfunction]
+fn stark_fib_trace(n: usize) -> Vec<Vec<u64>> {
+    air::fib_trace(n)
+}
+
+/// The poseidon-chain trace of `hashes` hashes from x (column-major), computed natively.
+#[pyfunction]
+fn stark_chain_trace(x: [u64; 4], hashes: usize) -> PyResult<Vec<Vec<u64>>> {
+    if x.iter().any(|&v| v >= goldilocks::P) {
+        return Err(stark_failure("AirError", "x is 4 canonical field elements"));
+    }
+    Ok(air::chain_trace(&x, hashes))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(goldilocks_modulus, m)?)?;
@@ -599,6 +690,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stark_bytes_to_elements, m)?)?;
     m.add_function(wrap_pyfunction!(stark_linear_hash, m)?)?;
     m.add_function(wrap_pyfunction!(merkle_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(stark_prove, m)?)?;
+    m.add_function(wrap_pyfunction!(stark_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(stark_native_airs, m)?)?;
+    m.add_function(wrap_pyfunction!(stark_fib_trace, m)?)?;
+    m.add_function(wrap_pyfunction!(stark_chain_trace, m)?)?;
     m.add_class::<NativeMerkleTree>()?;
     m.add_class::<NativeTranscript>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
