@@ -1,9 +1,17 @@
 """The native (Rust) STARK primitives, behind the same API as the spec's ``l2spec.spec.stark``.
 
-This module is the typed Python face of ``impl/native`` (``l2spec.impl._native``) and the future
-home of the native prover. Each function computes the same *values* as its namesake in the spec
-(protocol contract ``20-stark-contract.md``), so the native prover's proof bytes can equal the
-spec's:
+This module is the typed Python face of ``impl/native`` (``l2spec.impl._native``), the native
+prover and verifier included:
+
+- :func:`prove` ``(air, trace, params) -> bytes``: the same proof bytes as
+  ``spec/stark/prover.prove`` for the AIRs in :data:`NATIVE_AIRS` (``fib-small``,
+  ``poseidon-chain``), computed in Rust on all cores;
+- :func:`verify` / :func:`verify_proof` ``(air_def, proof_bytes, allow_insecure=False,
+  public_inputs=None) -> Verdict``: the native verifier, with the spec verifier's verdicts;
+- :func:`fib_trace`, :func:`chain_trace`: the AIRs' traces computed natively (benchmarks).
+
+Each primitive below computes the same *values* as its namesake in the spec (protocol contract
+``20-stark-contract.md``), which is what makes the proof bytes equal:
 
 - the cubic extension ``E = F[x]/(x^3 − x − 1)`` (``spec/stark/extension.py``): :func:`ext_add`,
   :func:`ext_sub`, :func:`ext_mul`, :func:`ext_pow`, :func:`ext_inv`, :func:`ext_batch_inverse`;
@@ -15,7 +23,7 @@ spec's:
 - the hashers ``"blake3"`` and ``"poseidon"`` (``spec/stark/hashing.py``): :class:`NativeHasher`
   satisfies the spec's ``Hasher`` protocol, so it plugs into the spec's modules too;
 - Merkle trees (``spec/stark/merkle.py``): :func:`commit`, :class:`NativeMerkleTree`,
-  :func:`verify`;
+  :func:`merkle_verify` (also reachable as ``verify(hasher, root, index, row, path, depth)``);
 - the Fiat–Shamir transcript (``spec/stark/transcript.py``): :class:`NativeTranscript`, whose
   grinding runs on all cores but returns the smallest valid nonce, as the spec does.
 
@@ -31,11 +39,18 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar, cast
+from typing import Protocol, TypeVar, cast, overload
 
-from l2spec.spec.stark.errors import ProofFormatError, StarkError
+from l2spec.spec.stark.air import Air, AirDefinition, AirError, check_declaration
+from l2spec.spec.stark.airs.fib import FibAir
+from l2spec.spec.stark.airs.poseidon_chain import PoseidonChainAir
+from l2spec.spec.stark.composition import CompositionError
+from l2spec.spec.stark.errors import ParameterError, ProofFormatError, StarkError
 from l2spec.spec.stark.extension import Ext
 from l2spec.spec.stark.field import GENERATOR
+from l2spec.spec.stark.params import ProofParams, encode_params
+from l2spec.spec.stark.proof import decode_header
+from l2spec.spec.stark.verifier import Verdict
 from l2spec.spec.zk.goldilocks import H4, FieldArithmeticError
 
 
@@ -97,6 +112,24 @@ class _NativeApi(Protocol):
     ) -> bool: ...
     def NativeMerkleTree(self, hasher: str, rows: Sequence[Sequence[int]]) -> _Tree: ...
     def NativeTranscript(self, hasher: str) -> _Transcript: ...
+    def stark_prove(
+        self,
+        air_id: str,
+        trace_length: int,
+        public_inputs: Sequence[int],
+        trace: Sequence[Sequence[int]],
+        params: bytes,
+    ) -> bytes: ...
+    def stark_verify(
+        self,
+        air_id: str,
+        proof_bytes: bytes,
+        allow_insecure: bool,
+        public_inputs: Sequence[int] | None,
+    ) -> tuple[str, str] | None: ...
+    def stark_native_airs(self) -> list[str]: ...
+    def stark_fib_trace(self, n: int) -> list[list[int]]: ...
+    def stark_chain_trace(self, x: Sequence[int], hashes: int) -> list[list[int]]: ...
 
 
 _n = cast(_NativeApi, importlib.import_module("l2spec.impl._native"))
@@ -359,7 +392,7 @@ def commit(hasher: NativeHasher, rows: Sequence[Sequence[int]]) -> NativeMerkleT
     return NativeMerkleTree(hasher, _call(lambda: _n.NativeMerkleTree(hasher.name, rows_list)))
 
 
-def verify(
+def merkle_verify(
     hasher: NativeHasher,
     root: bytes,
     index: int,
@@ -438,3 +471,146 @@ class NativeTranscript:
                 raise StarkError(f"grinding bits {bits} out of range [0, 64]")
             return False
         return _call(lambda: self._t.verify_grinding(nonce, bits))
+
+
+# --- the native prover and verifier -------------------------------------------------------------
+
+NATIVE_AIRS: dict[type[Air], str] = {FibAir: "fib-small", PoseidonChainAir: "poseidon-chain"}
+"""The spec AIR classes with a native twin (``impl/native/src/air.rs``: same constraints, degrees,
+periodic columns and assertions, in the same order), by the AIR id both write in proofs."""
+
+_PROVE_ERRORS: dict[str, type[StarkError]] = {
+    "AirError": AirError,
+    "ParameterError": ParameterError,
+    "ProofFormatError": ProofFormatError,
+    "CompositionError": CompositionError,
+    "StarkError": StarkError,
+}
+
+
+def _native_air_id(air: Air) -> str:
+    """The native AIR id for a spec AIR instance (exactly a class in :data:`NATIVE_AIRS`)."""
+    air_id = NATIVE_AIRS.get(type(air))
+    if air_id is None or air.air_id != air_id:
+        raise StarkError(
+            f"no native AIR for {type(air).__name__} ({air.air_id!r}); "
+            f"native: {', '.join(sorted(NATIVE_AIRS.values()))}"
+        )
+    return air_id
+
+
+def prove(air: Air, trace: Sequence[Sequence[int]], params: ProofParams) -> bytes:
+    """The proof bytes that ``trace`` satisfies ``air``, computed natively.
+
+    The bytes equal ``l2spec.spec.stark.prover.prove(air, trace, params)`` (contract §Protocol,
+    §Proof bytes): the Rust prover replays the spec's transcript and commits the same values. The
+    errors are the spec prover's, in its order: :class:`AirError` (the trace does not satisfy the
+    AIR or has the wrong shape), :class:`ProofFormatError` (``B·N`` beyond ``2^32``),
+    :class:`ParameterError` (parameters the verifier refuses structurally),
+    :class:`CompositionError` and :class:`StarkError` (FRI parameters that do not fit ``N``).
+    ``air`` must be an instance of a class in :data:`NATIVE_AIRS` (else :class:`StarkError`).
+    The work releases the GIL and runs on rayon's pool (``RAYON_NUM_THREADS``).
+    """
+    air_id = _native_air_id(air)
+    check_declaration(air)
+    encoded = encode_params(params)
+    try:
+        columns = [list(column) for column in trace]
+    except TypeError as exc:
+        raise AirError(f"{air_id}: the trace must be a sequence of columns: {exc}") from None
+    try:
+        return _n.stark_prove(air_id, air.trace_length, list(air.public_inputs), columns, encoded)
+    except (OverflowError, TypeError) as exc:
+        raise AirError(f"{air_id}: trace value is not a canonical field element ({exc})") from None
+    except ValueError as exc:
+        kind, message = exc.args if len(exc.args) == 2 else ("StarkError", str(exc))
+        raise _PROVE_ERRORS.get(kind, StarkError)(message) from None
+
+
+def verify_proof(
+    air_def: AirDefinition,
+    proof_bytes: bytes,
+    allow_insecure: bool = False,
+    public_inputs: Sequence[int] | None = None,
+) -> Verdict:
+    """The native verifier: the same verdict as ``l2spec.spec.stark.verifier.verify``.
+
+    ``ok`` exactly when the spec verifier accepts; a rejection's ``reason`` names the spec's error
+    class (``ProofFormatError``, ``AirError``, ``ProofRejected``) and the failed check. Never
+    raises on bad bytes; ``air_def`` must be one of the spec's definitions of a native AIR
+    (``FIB``, ``POSEIDON_CHAIN``), else :class:`StarkError` (API misuse).
+    """
+    build = cast(object, air_def.build)
+    air_id = NATIVE_AIRS.get(build) if isinstance(build, type) else None
+    if air_id is None or air_id != air_def.air_id:
+        raise StarkError(f"no native verifier for the AIR definition {air_def.air_id!r}")
+    if not isinstance(proof_bytes, bytes | bytearray | memoryview):
+        return Verdict(False, f"ProofFormatError: expected bytes, got {type(proof_bytes).__name__}")
+    data = bytes(proof_bytes)
+    stated: list[int] | None = None
+    if public_inputs is not None:
+        stated = list(public_inputs)
+        if not all(isinstance(x, int) and 0 <= x < U64_LIMIT for x in stated):
+            return Verdict(
+                False, "ProofRejected: the proof's public inputs are not the stated ones"
+            )
+    failure = _n.stark_verify(air_id, data, allow_insecure, stated)
+    if failure is not None:
+        return Verdict(False, f"{failure[0]}: {failure[1]}")
+    return Verdict(True, "", decode_header(data))
+
+
+@overload
+def verify(
+    air_def: AirDefinition,
+    proof_bytes: bytes,
+    allow_insecure: bool = False,
+    public_inputs: Sequence[int] | None = None,
+) -> Verdict: ...
+
+
+@overload
+def verify(
+    air_def: NativeHasher,
+    proof_bytes: bytes,
+    allow_insecure: int,
+    public_inputs: Sequence[int],
+    path: Sequence[bytes],
+    depth: int | None = None,
+) -> bool: ...
+
+
+def verify(
+    air_def: AirDefinition | NativeHasher,
+    proof_bytes: bytes,
+    allow_insecure: bool | int = False,
+    public_inputs: Sequence[int] | None = None,
+    path: Sequence[bytes] = (),
+    depth: int | None = None,
+) -> Verdict | bool:
+    """``verify(air_def, proof_bytes, allow_insecure=False, public_inputs=None) -> Verdict``: the
+    native STARK verifier (:func:`verify_proof`).
+
+    For compatibility, ``verify(hasher, root, index, row, path, depth=None) -> bool`` (a
+    :class:`NativeHasher` first) is still the Merkle opening check, :func:`merkle_verify`.
+    """
+    if isinstance(air_def, NativeHasher):
+        return merkle_verify(
+            air_def, proof_bytes, int(allow_insecure), public_inputs or (), path, depth
+        )
+    return verify_proof(air_def, proof_bytes, bool(allow_insecure), public_inputs)
+
+
+def fib_trace(n_rows: int) -> list[list[int]]:
+    """``spec/stark/airs/fib.fib_trace`` computed natively (for large benchmark traces)."""
+    return _call(lambda: _n.stark_fib_trace(n_rows))
+
+
+def chain_trace(x: Sequence[int], hashes: int) -> list[list[int]]:
+    """``spec/stark/airs/poseidon_chain.chain_trace`` computed natively."""
+    if len(x) != 4:
+        raise AirError("x is 4 canonical field elements")
+    try:
+        return _n.stark_chain_trace(list(x), hashes)
+    except (ValueError, OverflowError, TypeError) as exc:
+        raise AirError(f"x is 4 canonical field elements ({exc})") from None

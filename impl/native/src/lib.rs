@@ -578,7 +578,7 @@ fn stark_failure(kind: &str, message: &str) -> PyErr {
 /// The proof bytes for `trace` (column-major) under the native AIR `air_id` with N rows and
 /// these public inputs, with the encoded parameters `params`. Failures raise
 /// ValueError((kind, message)) with kind one of AirError, ParameterError, ProofFormatError,
-/// StarkError.
+/// CompositionError, StarkError.
 #[pyfunction]
 fn stark_prove<'py>(
     py: Python<'py>,
@@ -605,6 +605,7 @@ fn stark_prove<'py>(
                 prover::ProveError::Air(_) => "AirError",
                 prover::ProveError::Parameter(_) => "ParameterError",
                 prover::ProveError::Domain(_) => "ProofFormatError",
+                prover::ProveError::Composition(_) => "CompositionError",
                 prover::ProveError::Stark(_) => "StarkError",
             };
             Err(stark_failure(kind, &e.to_string()))

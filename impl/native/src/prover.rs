@@ -37,7 +37,9 @@ pub enum ProveError {
     Parameter(String),
     /// The parameters do not fit this trace length (the spec's `ProofFormatError`/`StarkError`).
     Domain(String),
-    /// Anything else the spec raises as `StarkError` (composition or FRI degree failures).
+    /// C is not of degree < K·N (the spec's `CompositionError`).
+    Composition(String),
+    /// Anything else the spec raises as `StarkError` (FRI shape or degree failures).
     Stark(String),
 }
 
@@ -47,6 +49,7 @@ impl std::fmt::Display for ProveError {
             ProveError::Air(m)
             | ProveError::Parameter(m)
             | ProveError::Domain(m)
+            | ProveError::Composition(m)
             | ProveError::Stark(m) => f.write_str(m),
         }
     }
@@ -125,7 +128,7 @@ pub fn prove_proof<A: Air>(
         .map(|_| transcript.draw_ext())
         .collect();
     let composition = composition_on_domain(air, &trace_lde, blowup, &alphas);
-    let chunks = split_composition(&composition, n, k).map_err(|e| ProveError::Stark(e.0))?;
+    let chunks = split_composition(&composition, n, k).map_err(|e| ProveError::Composition(e.0))?;
     drop(composition);
     let chunk_lde = chunk_ldes(&chunks, blowup);
     let chunk_tree = MerkleTree::from_row_fn(hasher, size, |i, buf| {
