@@ -28,6 +28,32 @@ use crate::proof::{
 };
 use crate::transcript::Transcript;
 
+/// Phase timings on stderr when `L2SPEC_STARK_TIMINGS` is set (diagnostics only; no effect on
+/// the proof).
+struct PhaseClock {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl PhaseClock {
+    fn new() -> PhaseClock {
+        PhaseClock {
+            on: std::env::var_os("L2SPEC_STARK_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+    fn lap(&mut self, phase: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "stark prove: {phase:<12} {:>9.3} ms",
+                (now - self.last).as_secs_f64() * 1e3
+            );
+            self.last = now;
+        }
+    }
+}
+
 /// Why no proof was produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProveError {
@@ -87,7 +113,9 @@ pub fn prove_proof<A: Air>(
     trace: &[Vec<u64>],
     params: &ProofParams,
 ) -> Result<Proof, ProveError> {
+    let mut clock = PhaseClock::new();
     check_trace(air, trace)?;
+    clock.lap("check trace");
     let n = air.trace_length();
     params.check_ranges().map_err(ProveError::Parameter)?;
     check_domain(params, n as u64).map_err(|e| ProveError::Domain(e.0))?;
@@ -120,8 +148,10 @@ pub fn prove_proof<A: Air>(
         .par_iter()
         .map(|p| ntt::evaluate_on_coset(p, GENERATOR, size).expect("power of two"))
         .collect();
+    clock.lap("trace lde");
     let trace_tree = MerkleTree::from_columns(hasher, &trace_lde).expect("power of two");
     transcript.absorb(&trace_tree.root());
+    clock.lap("trace commit");
 
     // 2. composition, split into K chunks, chunk LDE rows committed
     let alphas: Vec<Ext3> = (0..air.num_constraints())
@@ -130,6 +160,7 @@ pub fn prove_proof<A: Air>(
     let composition = composition_on_domain(air, &trace_lde, blowup, &alphas);
     let chunks = split_composition(&composition, n, k).map_err(|e| ProveError::Composition(e.0))?;
     drop(composition);
+    clock.lap("composition");
     let chunk_lde = chunk_ldes(&chunks, blowup);
     let chunk_tree = MerkleTree::from_row_fn(hasher, size, |i, buf| {
         for col in &chunk_lde {
@@ -138,6 +169,7 @@ pub fn prove_proof<A: Air>(
     })
     .expect("power of two");
     transcript.absorb(&chunk_tree.root());
+    clock.lap("chunk commit");
 
     // 3. out-of-domain frame
     let z = draw_ood_point(&mut transcript, n, size);
@@ -162,9 +194,11 @@ pub fn prove_proof<A: Air>(
     let domain = coset_points(size);
     let codeword = deep_on_domain(&domain, &trace_lde, &chunk_lde, z, zw, &ood, &gammas);
     drop(domain);
+    clock.lap("ood + deep");
 
     // 5. FRI
     let fri = fri_prove(&mut transcript, hasher, codeword, &layout).map_err(ProveError::Stark)?;
+    clock.lap("fri");
 
     // 6. grinding, then the query indices
     let nonce = transcript
@@ -190,6 +224,7 @@ pub fn prove_proof<A: Air>(
             }
         })
         .collect();
+    clock.lap("grind+open");
     Ok(Proof {
         header,
         trace_root: trace_tree.root(),
