@@ -9,6 +9,9 @@
 //! x is p(x^{N/m}). On D, x^{N/m} = 7^{N/m}·ω_{Bm}^i, so the values repeat with period B·m and are
 //! one coset evaluation of p.
 //!
+//! The prover evaluates C only on the sub-coset 7·⟨ω_{K'N}⟩ of D (K' = the power of two ≥ K),
+//! which determines C (degree < K·N) — see [`composition_on_subdomain`].
+//!
 //! Field arithmetic is exact, so regrouping sums (Σ_t α_t·T_t first, then one product with
 //! 1/Z_T) gives the spec's values exactly.
 
@@ -130,21 +133,43 @@ pub fn composition_on_domain<A: Air>(
     blowup: usize,
     alphas: &[Ext3],
 ) -> Vec<Ext3> {
+    composition_on_subdomain(air, trace_lde, blowup, alphas, 1)
+}
+
+/// C at D[i·stride] for i < B·N/stride: C on the sub-coset 7·⟨ω_{BN/stride}⟩ of D (`stride`
+/// divides B). A polynomial of degree < K·N is determined by its values on any coset of
+/// K'·N ≥ K·N points, so the prover needs only the stride B/K' (K' the power of two ≥ K):
+/// the same C, B/K' times fewer evaluations.
+pub fn composition_on_subdomain<A: Air>(
+    air: &A,
+    trace_lde: &[Vec<u64>],
+    blowup: usize,
+    alphas: &[Ext3],
+    stride: usize,
+) -> Vec<Ext3> {
     let n = air.trace_length();
     let size = n * blowup;
+    assert!(
+        stride >= 1 && blowup % stride == 0,
+        "the stride divides the blowup"
+    );
+    let m = size / stride;
+    let next_step = blowup / stride;
     let degrees = air.transition_degrees();
     let assertions = air.assertions();
     assert_eq!(alphas.len(), degrees.len() + assertions.len());
-    let domain = coset_points(size);
+    // sub[i] = D[i·stride] = 7·ω_m^i
+    let sub = coset_points(m);
     let omega_n = ntt::root_of_unity(n.trailing_zeros());
     let last_row_point = gl::pow(omega_n, (n - 1) as u64);
-    // 1/(x^N − 1): x^N takes B values on D (x^N = 7^N·ω_B^i).
-    let xn: Vec<u64> = domain[..blowup]
-        .iter()
-        .map(|&x| gl::sub(gl::pow(x, n as u64), 1))
+    // 1/(x^N − 1): x^N = 7^N·ω_B^j for D index j, so B values indexed by j mod B.
+    let omega_b = ntt::root_of_unity(blowup.trailing_zeros());
+    let g_n = gl::pow(GENERATOR, n as u64);
+    let xn: Vec<u64> = (0..blowup)
+        .map(|j| gl::sub(gl::mul(g_n, gl::pow(omega_b, j as u64)), 1))
         .collect();
     let inv_vanishing = batch_inv_base(&xn).expect("7^N is not an N-th root of unity");
-    // distinct asserted rows, each with its 1/(x − ω_N^row) over D
+    // distinct asserted rows, each with its 1/(x − ω_N^row) over the sub-coset
     let mut rows: Vec<usize> = assertions.iter().map(|a| a.row).collect();
     rows.sort_unstable();
     rows.dedup();
@@ -152,7 +177,7 @@ pub fn composition_on_domain<A: Air>(
         .iter()
         .map(|&r| {
             let point = gl::pow(omega_n, r as u64);
-            let diffs: Vec<u64> = domain.par_iter().map(|&x| gl::sub(x, point)).collect();
+            let diffs: Vec<u64> = sub.par_iter().map(|&x| gl::sub(x, point)).collect();
             par_batch_inv_base(&diffs)
         })
         .collect();
@@ -165,8 +190,9 @@ pub fn composition_on_domain<A: Air>(
     let b_alphas = &alphas[degrees.len()..];
     let width = air.width();
     let num_t = degrees.len();
-    let mut out = vec![ext3::ZERO; size];
-    out.par_chunks_mut(1 << 10)
+    const CHUNK: usize = 1 << 10;
+    let mut out = vec![ext3::ZERO; m];
+    out.par_chunks_mut(CHUNK)
         .enumerate()
         .for_each(|(c, chunk)| {
             let mut cur = vec![0u64; width];
@@ -174,24 +200,22 @@ pub fn composition_on_domain<A: Air>(
             let mut per = vec![0u64; periodic.len()];
             let mut tv = vec![0u64; num_t];
             for (o, slot) in chunk.iter_mut().enumerate() {
-                let i = c * (1 << 10) + o;
-                let j = (i + blowup) % size;
+                let i = c * CHUNK + o;
+                let d = i * stride;
+                let dn = ((i + next_step) % m) * stride;
                 for col in 0..width {
-                    cur[col] = trace_lde[col][i];
-                    nxt[col] = trace_lde[col][j];
+                    cur[col] = trace_lde[col][d];
+                    nxt[col] = trace_lde[col][dn];
                 }
                 for (p, vals) in per.iter_mut().zip(&periodic) {
-                    *p = vals[i % vals.len()];
+                    *p = vals[d % vals.len()];
                 }
                 air.evaluate_transition(&cur, &nxt, &per, &mut tv);
                 let mut t_acc = ext3::ZERO;
                 for (alpha, &t) in t_alphas.iter().zip(&tv) {
                     t_acc = ext3::add(t_acc, ext3::mul_base(*alpha, t));
                 }
-                let inv_zt = gl::mul(
-                    gl::sub(domain[i], last_row_point),
-                    inv_vanishing[i % blowup],
-                );
+                let inv_zt = gl::mul(gl::sub(sub[i], last_row_point), inv_vanishing[d % blowup]);
                 let mut acc = ext3::mul_base(t_acc, inv_zt);
                 for ((alpha, a), &s) in b_alphas.iter().zip(&assertions).zip(&row_slot) {
                     let q = gl::mul(gl::sub(cur[a.column], a.value), inv_boundary[s][i]);
@@ -307,6 +331,11 @@ mod tests {
             composition_at(&air, z, &fz, &fzw, &alphas).unwrap(),
             chunks_at(&hz, z, n)
         );
+        // the sub-coset gives the same chunks
+        let sub = composition_on_subdomain(&air, &lde, 4, &alphas, 4);
+        assert_eq!(split_composition(&sub, n, 1).unwrap(), chunks);
+        let sub2 = composition_on_subdomain(&air, &lde, 4, &alphas, 2);
+        assert_eq!(split_composition(&sub2, n, 1).unwrap(), chunks);
         // a wrong trace breaks the degree bound
         let mut bad = t.clone();
         bad[0][5] = gl::add(bad[0][5], 1);

@@ -9,6 +9,7 @@
 use rayon::prelude::*;
 
 use crate::ext3::{self, Ext3};
+use crate::goldilocks as gl;
 
 /// The sent out-of-domain values, in sending order.
 #[derive(Debug, Clone)]
@@ -50,7 +51,45 @@ impl DeepCoefficients {
     }
 }
 
-/// DEEP(x) from the trace row (base) and chunk row (E) at x and 1/(x − z), 1/(x − zω).
+/// The constant parts of the numerators: (Σ γ_i t_i(z) + Σ γ''_k H_k(z), Σ γ'_i t_i(zω)).
+pub fn deep_constants(ood: &OodFrame, gammas: &DeepCoefficients) -> (Ext3, Ext3) {
+    let dot = |g: &[Ext3], v: &[Ext3]| {
+        g.iter()
+            .zip(v)
+            .fold(ext3::ZERO, |acc, (a, b)| ext3::add(acc, ext3::mul(*a, *b)))
+    };
+    (
+        ext3::add(
+            dot(&gammas.trace_z, &ood.trace_z),
+            dot(&gammas.chunks_z, &ood.chunks_z),
+        ),
+        dot(&gammas.trace_zw, &ood.trace_zw),
+    )
+}
+
+/// The numerators at x: (Σ γ_i (t_i(x) − t_i(z)) + Σ γ''_k (H_k(x) − H_k(z)),
+/// Σ γ'_i (t_i(x) − t_i(zω))), computed as Σ γ·value(x) − constant (trace values are base
+/// elements, so those products are E × F).
+pub fn deep_numerators(
+    trace_row: &[u64],
+    chunk_row: &[Ext3],
+    gammas: &DeepCoefficients,
+    constants: (Ext3, Ext3),
+) -> (Ext3, Ext3) {
+    let mut at_z = ext3::ZERO;
+    let mut at_zw = ext3::ZERO;
+    for ((&t, g), g2) in trace_row.iter().zip(&gammas.trace_z).zip(&gammas.trace_zw) {
+        at_z = ext3::add(at_z, ext3::mul_base(*g, t));
+        at_zw = ext3::add(at_zw, ext3::mul_base(*g2, t));
+    }
+    for (&h, g) in chunk_row.iter().zip(&gammas.chunks_z) {
+        at_z = ext3::add(at_z, ext3::mul(*g, h));
+    }
+    (ext3::sub(at_z, constants.0), ext3::sub(at_zw, constants.1))
+}
+
+/// DEEP(x) from the trace row (base) and chunk row (E) at x and 1/(x − z), 1/(x − zω) (the
+/// verifier's per-query value; the same field element as the contract's term-by-term sum).
 pub fn deep_value(
     trace_row: &[u64],
     chunk_row: &[Ext3],
@@ -59,25 +98,7 @@ pub fn deep_value(
     ood: &OodFrame,
     gammas: &DeepCoefficients,
 ) -> Ext3 {
-    let mut at_z = ext3::ZERO;
-    let mut at_zw = ext3::ZERO;
-    for (i, &t) in trace_row.iter().enumerate() {
-        let tx = ext3::from_base(t);
-        at_z = ext3::add(
-            at_z,
-            ext3::mul(gammas.trace_z[i], ext3::sub(tx, ood.trace_z[i])),
-        );
-        at_zw = ext3::add(
-            at_zw,
-            ext3::mul(gammas.trace_zw[i], ext3::sub(tx, ood.trace_zw[i])),
-        );
-    }
-    for (k, &h) in chunk_row.iter().enumerate() {
-        at_z = ext3::add(
-            at_z,
-            ext3::mul(gammas.chunks_z[k], ext3::sub(h, ood.chunks_z[k])),
-        );
-    }
+    let (at_z, at_zw) = deep_numerators(trace_row, chunk_row, gammas, deep_constants(ood, gammas));
     ext3::add(
         ext3::mul(at_z, inv_x_minus_z),
         ext3::mul(at_zw, inv_x_minus_zw),
@@ -91,7 +112,9 @@ fn par_batch_inv(values: &[Ext3]) -> Vec<Ext3> {
         .collect()
 }
 
-/// DEEP(D[i]) for every i (the FRI input), with batched inversions.
+/// DEEP(D[i]) for every i (the FRI input): with π(x) = (x − z)(x − zω) = x² − x(z + zω) + z·zω
+/// (cheap for base x), DEEP(x) = (A(x)·(x − zω) + B(x)·(x − z)) / π(x) for the numerators A
+/// (over x − z) and B (over x − zω); one batch inversion of π over D.
 pub fn deep_on_domain(
     domain: &[u64],
     trace_lde: &[Vec<u64>],
@@ -101,16 +124,18 @@ pub fn deep_on_domain(
     ood: &OodFrame,
     gammas: &DeepCoefficients,
 ) -> Vec<Ext3> {
-    let dz: Vec<Ext3> = domain
+    let sum = ext3::add(z, zw);
+    let prod = ext3::mul(z, zw);
+    let products: Vec<Ext3> = domain
         .par_iter()
-        .map(|&x| ext3::sub(ext3::from_base(x), z))
+        .map(|&x| {
+            let x2 = ext3::from_base(gl::mul(x, x));
+            ext3::add(ext3::sub(x2, ext3::mul_base(sum, x)), prod)
+        })
         .collect();
-    let dzw: Vec<Ext3> = domain
-        .par_iter()
-        .map(|&x| ext3::sub(ext3::from_base(x), zw))
-        .collect();
-    let inv_z = par_batch_inv(&dz);
-    let inv_zw = par_batch_inv(&dzw);
+    let inv_products = par_batch_inv(&products);
+    drop(products);
+    let constants = deep_constants(ood, gammas);
     let w = trace_lde.len();
     let k = chunk_lde.len();
     (0..domain.len())
@@ -124,7 +149,11 @@ pub fn deep_on_domain(
                 for (c, col) in chunk_lde.iter().enumerate() {
                     ch[c] = col[i];
                 }
-                deep_value(tr, ch, inv_z[i], inv_zw[i], ood, gammas)
+                let (a, b) = deep_numerators(tr, ch, gammas, constants);
+                let x = domain[i];
+                let num_a = ext3::sub(ext3::mul_base(a, x), ext3::mul(a, zw));
+                let num_b = ext3::sub(ext3::mul_base(b, x), ext3::mul(b, z));
+                ext3::mul(ext3::add(num_a, num_b), inv_products[i])
             },
         )
         .collect()

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::air::{check_trace, Air, AirError};
 use crate::composition::{
-    chunk_ldes, composition_on_domain, coset_points, eval_base_poly_at, eval_ext_poly_at,
+    chunk_ldes, composition_on_subdomain, coset_points, eval_base_poly_at, eval_ext_poly_at,
     split_composition,
 };
 use crate::deep::{deep_on_domain, DeepCoefficients, OodFrame};
@@ -157,7 +157,10 @@ pub fn prove_proof<A: Air>(
     let alphas: Vec<Ext3> = (0..air.num_constraints())
         .map(|_| transcript.draw_ext())
         .collect();
-    let composition = composition_on_domain(air, &trace_lde, blowup, &alphas);
+    // C has degree < K·N: its values on the sub-coset 7·⟨ω_{K'N}⟩ of D (K' = the power of two
+    // ≥ K; K' ≤ B as B > d − 1 = K) determine it; the trace was checked, so C is a polynomial.
+    let stride = (blowup / k.next_power_of_two()).max(1);
+    let composition = composition_on_subdomain(air, &trace_lde, blowup, &alphas, stride);
     let chunks = split_composition(&composition, n, k).map_err(|e| ProveError::Composition(e.0))?;
     drop(composition);
     clock.lap("composition");
