@@ -408,8 +408,8 @@ def merkle_verify(
         return False
     if not all(isinstance(x, int) and 0 <= x < U64_LIMIT for x in row):
         return False
-    if not all(len(d) == DIGEST_BYTES for d in path):
-        return False
+    if not all(hasher.is_valid_digest(bytes(d)) for d in path):
+        return False  # as the spec: a poseidon limb >= p is no digest, even if it hashes alike
     return _n.merkle_verify(hasher.name, bytes(root), index, list(row), [bytes(d) for d in path])
 
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from l2spec.impl import stark as native
-from l2spec.spec.stark import prover, verifier
+from l2spec.spec.stark import hashing, merkle, prover, verifier
 from l2spec.spec.stark.air import Air, AirError
 from l2spec.spec.stark.airs.fib import FIB, FibAir, fib_air, fib_trace
 from l2spec.spec.stark.airs.poseidon_chain import (
@@ -261,3 +261,15 @@ def test_merkle_verify_stays_reachable_through_verify() -> None:
     assert native.verify(native.BLAKE3, tree.root, 3, rows[3], path, tree.depth)
     assert native.merkle_verify(native.BLAKE3, tree.root, 3, rows[3], path)
     assert not native.merkle_verify(native.BLAKE3, tree.root, 4, rows[3], path)
+
+
+def test_a_second_byte_form_of_a_path_digest_does_not_open() -> None:
+    # rows of at most 4 elements are their own poseidon digest, so leaf [5] is (5, 0, 0, 0); the
+    # limb 5 has a second 8-byte form 5 + p that poseidon would reduce to the same node
+    rows = [[5], [6], [7], [8]]
+    tree = native.commit(native.POSEIDON, rows)
+    path = list(tree.open(1))
+    assert path[0][:8] == (5).to_bytes(8, "little")
+    path[0] = (5 + P).to_bytes(8, "little") + path[0][8:]
+    assert not merkle.verify(hashing.POSEIDON, tree.root, 1, rows[1], path, 2)
+    assert not native.merkle_verify(native.POSEIDON, tree.root, 1, rows[1], path, 2)

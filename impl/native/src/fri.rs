@@ -319,6 +319,7 @@ pub fn fri_verify_query(
             ));
         }
         if opening.path.len() != rows.trailing_zeros() as usize
+            || !opening.path.iter().all(|d| hasher.is_valid_digest(d))
             || !merkle::verify_row(
                 hasher,
                 &roots[layer],

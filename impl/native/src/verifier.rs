@@ -10,6 +10,7 @@ use crate::deep::{deep_value, DeepCoefficients, OodFrame};
 use crate::ext3::{self, Ext3};
 use crate::fri::{encode_ext_values, fri_verify_query};
 use crate::goldilocks as gl;
+use crate::hash::{Digest, Hasher};
 use crate::merkle;
 use crate::ntt::{self, GENERATOR};
 use crate::proof::{
@@ -41,6 +42,14 @@ impl VerifyError {
             VerifyError::Format(m) | VerifyError::Air(m) | VerifyError::Rejected(m) => m,
         }
     }
+}
+
+/// `spec/stark/merkle.py::verify`: an opening with a digest the hasher cannot produce (for
+/// poseidon, a limb ≥ p) does not open, whatever it hashes to (so that no proof has two byte
+/// forms).
+pub fn opens(hasher: Hasher, root: &Digest, index: u64, row: &[u64], path: &[Digest]) -> bool {
+    path.iter().all(|d| hasher.is_valid_digest(d))
+        && merkle::verify_row(hasher, root, index, row, path)
 }
 
 fn rejected<T>(msg: impl Into<String>) -> Result<T, VerifyError> {
@@ -159,7 +168,7 @@ fn verify_with<A: Air>(
     // the queries
     let omega = ntt::root_of_unity(size.trailing_zeros());
     for (number, q) in proof.queries.iter().enumerate() {
-        if !merkle::verify_row(
+        if !opens(
             hasher,
             &proof.trace_root,
             q.index,
@@ -168,7 +177,7 @@ fn verify_with<A: Air>(
         ) {
             return rejected(format!("query {number}: the trace row does not open"));
         }
-        if !merkle::verify_row(
+        if !opens(
             hasher,
             &proof.chunk_root,
             q.index,
@@ -207,7 +216,6 @@ fn verify_with<A: Air>(
 mod tests {
     use super::*;
     use crate::air::{chain_trace, fib_trace, FibAir, PoseidonChainAir};
-    use crate::hash::Hasher;
     use crate::proof::ProofParams;
     use crate::prover::prove;
 
@@ -256,6 +264,35 @@ mod tests {
                 Err(VerifyError::Format(_))
             ));
         }
+    }
+
+    #[test]
+    fn non_canonical_path_digests_do_not_open() {
+        // a poseidon digest limb w < 2^32 − 1 has a second 8-byte form w + p; the node it hashes
+        // to is the same (poseidon reduces its inputs), so only the validity check refuses it
+        let rows: Vec<Vec<u64>> = (0..4u64).map(|i| vec![i, 2 * i]).collect();
+        let tree = merkle::MerkleTree::from_rows(Hasher::Poseidon, &rows).unwrap();
+        let mut path = tree.open(1).unwrap();
+        assert!(opens(Hasher::Poseidon, &tree.root(), 1, &rows[1], &path));
+        // make limb 0 of the first sibling small by choosing a sibling we control: a leaf
+        // [5] hashes to the digest (5, 0, 0, 0) (rows of ≤ 4 elements are their own digest)
+        let small: Vec<Vec<u64>> = vec![vec![5], vec![6], vec![7], vec![8]];
+        let t2 = merkle::MerkleTree::from_rows(Hasher::Poseidon, &small).unwrap();
+        let mut p2 = t2.open(1).unwrap();
+        assert!(opens(Hasher::Poseidon, &t2.root(), 1, &[6], &p2));
+        let limb = u64::from_le_bytes(p2[0][..8].try_into().unwrap());
+        assert_eq!(limb, 5);
+        p2[0][..8].copy_from_slice(&(limb + gl::P).to_le_bytes());
+        assert!(merkle::verify_row(
+            Hasher::Poseidon,
+            &t2.root(),
+            1,
+            &[6],
+            &p2
+        ));
+        assert!(!opens(Hasher::Poseidon, &t2.root(), 1, &[6], &p2));
+        path[0] = [0xff; 32];
+        assert!(!opens(Hasher::Poseidon, &tree.root(), 1, &rows[1], &path));
     }
 
     #[test]
