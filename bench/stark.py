@@ -418,7 +418,7 @@ def markdown_table(stark: dict[str, Any]) -> str:
     rat = {r["log_rows"]: r for r in stark["ratios"]}
     head = (
         "| rows | spec prove s | native prove s (1t / 2t) | winterfell prove s (1t / 2t) "
-        "| verify ms (spec / winterfell) | proof KB (spec / native / winterfell) "
+        "| verify ms (spec / native / winterfell) | proof KB (spec / native / winterfell) "
         "| native/winterfell (1t / 2t) | spec/native (1t) | spec/winterfell (1t) |\n"
         "|---|---|---|---|---|---|---|---|---|"
     )
