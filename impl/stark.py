@@ -554,7 +554,7 @@ def verify_proof(
             return Verdict(
                 False, "ProofRejected: the proof's public inputs are not the stated ones"
             )
-    failure = _n.stark_verify(air_id, data, allow_insecure, stated)
+    failure = _n.stark_verify(air_id, data, bool(allow_insecure), stated)
     if failure is not None:
         return Verdict(False, f"{failure[0]}: {failure[1]}")
     return Verdict(True, "", decode_header(data))

@@ -433,7 +433,9 @@ pub fn chain_trace(x: &[u64; 4], hashes: usize) -> Vec<Vec<u64>> {
     let rc = &poseidon::params().round_constants;
     let air = PoseidonChainAir::new(ROWS_PER_HASH.max(hashes * ROWS_PER_HASH), &[0; 8])
         .expect("valid shape");
-    let mut cols = vec![Vec::with_capacity(hashes * ROWS_PER_HASH); W];
+    let mut cols: Vec<Vec<u64>> = (0..W)
+        .map(|_| Vec::with_capacity(hashes * ROWS_PER_HASH))
+        .collect();
     let mut h = *x;
     let mut push = |s: &[u64; W]| {
         for (c, &v) in cols.iter_mut().zip(s.iter()) {
@@ -474,7 +476,7 @@ pub fn chain_trace(x: &[u64; 4], hashes: usize) -> Vec<Vec<u64>> {
 /// The natively known AIR built from an id, N and public inputs (the verifier's `AirDefinition`).
 pub enum NativeAir {
     Fib(FibAir),
-    PoseidonChain(PoseidonChainAir),
+    PoseidonChain(Box<PoseidonChainAir>),
 }
 
 impl NativeAir {
@@ -486,10 +488,10 @@ impl NativeAir {
     ) -> Result<NativeAir, AirError> {
         match air_id {
             FIB_AIR_ID => Ok(NativeAir::Fib(FibAir::new(trace_length, public_inputs)?)),
-            POSEIDON_CHAIN_AIR_ID => Ok(NativeAir::PoseidonChain(PoseidonChainAir::new(
+            POSEIDON_CHAIN_AIR_ID => Ok(NativeAir::PoseidonChain(Box::new(PoseidonChainAir::new(
                 trace_length,
                 public_inputs,
-            )?)),
+            )?))),
             _ => Err(AirError(format!("no native AIR with id {air_id:?}"))),
         }
     }

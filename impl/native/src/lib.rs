@@ -596,7 +596,7 @@ fn stark_prove<'py>(
         .map_err(|e| stark_failure("AirError", &e.0))?;
     let result = py.allow_threads(|| match &statement {
         air::NativeAir::Fib(a) => prover::prove(a, &trace, &p),
-        air::NativeAir::PoseidonChain(a) => prover::prove(a, &trace, &p),
+        air::NativeAir::PoseidonChain(a) => prover::prove(a.as_ref(), &trace, &p),
     });
     match result {
         Ok(bytes) => Ok(PyBytes::new(py, &bytes)),

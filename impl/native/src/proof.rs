@@ -2,9 +2,9 @@
 //! `codec.py` and `proof.py`; contract §Parameters and §Proof bytes).
 //!
 //! Parameters: log2(B) u8 ‖ q u8 ‖ g u8 ‖ hash id u8 ‖ remainder_max u32 ‖ count u8 ‖ log2(f) u8….
-//! Proof: "L2SK" ‖ version 1 ‖ AIR id (u32 len + UTF-8) ‖ params ‖ N u64 ‖ public inputs (u32 count
-//! + elements) ‖ trace root ‖ K u8 ‖ chunk root ‖ 2W + K OOD E values ‖ L u8 ‖ L roots ‖ remainder
-//! (u32 count + E values) ‖ nonce u64 ‖ q query blocks. Decoding is strict: every count is checked
+//! Proof: "L2SK" ‖ version 1 ‖ AIR id (u32 len + UTF-8) ‖ params ‖ N u64 ‖ public inputs (u32
+//! count, elements) ‖ trace root ‖ K u8 ‖ chunk root ‖ 2W + K OOD E values ‖ L u8 ‖ L roots ‖
+//! remainder (u32 count, E values) ‖ nonce u64 ‖ q query blocks. Decoding is strict: every count is checked
 //! against the header before anything is allocated, every element must be canonical, every byte
 //! consumed; any deviation is a [`FormatError`].
 

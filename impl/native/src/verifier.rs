@@ -79,7 +79,9 @@ pub fn verify(
         .map_err(|e| VerifyError::Air(e.0))?;
     match &statement {
         NativeAir::Fib(a) => verify_with(a, &header, proof_bytes, allow_insecure),
-        NativeAir::PoseidonChain(a) => verify_with(a, &header, proof_bytes, allow_insecure),
+        NativeAir::PoseidonChain(a) => {
+            verify_with(a.as_ref(), &header, proof_bytes, allow_insecure)
+        }
     }?;
     Ok(header)
 }
