@@ -9,6 +9,8 @@ give the spec verifier's verdict on spec proofs, tampered proofs and garbage.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -294,3 +296,21 @@ def test_header_mutations_get_the_spec_verdict(
     assert nat.ok == ref.ok
     if not nat.ok:
         assert nat.reason.split(":")[0] == ref.reason.split(":")[0]
+
+
+@pytest.mark.parametrize("air", ["fib", "poseidon-chain"])
+def test_cli_native_backend_writes_the_spec_proof(tmp_path: Path, air: str) -> None:
+    # ``l2spec prove --backend native`` calls ``l2spec.impl.stark.prove``: same file as the spec
+    import argparse
+
+    from l2spec.commands import prove as prove_command
+
+    files = {}
+    for backend in ("spec", "native"):
+        out = tmp_path / f"{backend}.proof"
+        parser = argparse.ArgumentParser()
+        prove_command.add_arguments(parser)
+        argv = ["--air", air, "--log-rows", "5", "--backend", backend, "--out", str(out)]
+        assert prove_command.run(parser.parse_args(argv)) == 0
+        files[backend] = out.read_bytes()
+    assert files["native"] == files["spec"]
