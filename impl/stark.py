@@ -39,7 +39,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar, cast, overload
+from typing import Protocol, TypeVar, cast
 
 from l2spec.spec.stark.air import Air, AirDefinition, AirError, check_declaration
 from l2spec.spec.stark.airs.fib import FibAir
@@ -560,45 +560,15 @@ def verify_proof(
     return Verdict(True, "", decode_header(data))
 
 
-@overload
 def verify(
     air_def: AirDefinition,
     proof_bytes: bytes,
     allow_insecure: bool = False,
     public_inputs: Sequence[int] | None = None,
-) -> Verdict: ...
-
-
-@overload
-def verify(
-    air_def: NativeHasher,
-    proof_bytes: bytes,
-    allow_insecure: int,
-    public_inputs: Sequence[int],
-    path: Sequence[bytes],
-    depth: int | None = None,
-) -> bool: ...
-
-
-def verify(
-    air_def: AirDefinition | NativeHasher,
-    proof_bytes: bytes,
-    allow_insecure: bool | int = False,
-    public_inputs: Sequence[int] | None = None,
-    path: Sequence[bytes] = (),
-    depth: int | None = None,
-) -> Verdict | bool:
-    """``verify(air_def, proof_bytes, allow_insecure=False, public_inputs=None) -> Verdict``: the
-    native STARK verifier (:func:`verify_proof`).
-
-    For compatibility, ``verify(hasher, root, index, row, path, depth=None) -> bool`` (a
-    :class:`NativeHasher` first) is still the Merkle opening check, :func:`merkle_verify`.
-    """
-    if isinstance(air_def, NativeHasher):
-        return merkle_verify(
-            air_def, proof_bytes, int(allow_insecure), public_inputs or (), path, depth
-        )
-    return verify_proof(air_def, proof_bytes, bool(allow_insecure), public_inputs)
+) -> Verdict:
+    """The native STARK verifier (:func:`verify_proof`), with the spec verifier's signature and
+    :class:`Verdict`. The Merkle opening check is :func:`merkle_verify`."""
+    return verify_proof(air_def, proof_bytes, allow_insecure, public_inputs)
 
 
 def fib_trace(n_rows: int) -> list[list[int]]:

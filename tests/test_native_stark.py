@@ -261,7 +261,7 @@ def test_merkle_matches_spec(case: tuple[str, list[list[int]]], data: st.DataObj
     i = data.draw(st.integers(0, len(rows) - 1))
     path = tree.open(i)
     assert path == ref.open(i)
-    assert native.verify(nat_hasher, tree.root, i, rows[i], path, tree.depth)
+    assert native.merkle_verify(nat_hasher, tree.root, i, rows[i], path, tree.depth)
     assert sm.verify(spec_hasher, tree.root, i, rows[i], path, ref.depth)
     # The spec's Merkle module accepts the native hasher (same Hasher protocol, same root).
     assert sm.commit(nat_hasher, rows).root == ref.root
@@ -290,7 +290,7 @@ def test_merkle_tampering_verdicts_match_spec(
     elif kind == "big":
         row[-1] = 2**64 + 5
     depth = tree.depth + (1 if kind == "depth" else 0)
-    nat = native.verify(nat_hasher, tree.root, index, row, path, depth)
+    nat = native.merkle_verify(nat_hasher, tree.root, index, row, path, depth)
     ref = sm.verify(spec_hasher, tree.root, index, row, path, depth)
     assert nat == ref
     assert nat is (kind == "path" and not path)  # only an untouched (empty) path still verifies

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from l2spec.commands import prove, verify
-from l2spec.commands.stark import NativeBackendMissing
 from l2spec.errors import L2SpecError
 
 
@@ -79,17 +78,3 @@ def test_misuse_is_a_typed_error(tmp_path: Path) -> None:
         _run(prove, ["--air", "poseidon-chain", "--log-rows", "4", "--out", str(tmp_path / "x")])
     with pytest.raises(L2SpecError):
         _run(prove, ["--air", "fib", "--log-rows", "2", "--out", str(tmp_path / "x")])
-
-
-def test_native_backend_until_built(tmp_path: Path) -> None:
-    import importlib
-
-    try:
-        native = importlib.import_module("l2spec.impl.stark")
-    except ImportError:
-        native = None
-    if native is not None and callable(getattr(native, "prove", None)):
-        pytest.skip("the native prover exists")
-    argv = ["--air", "fib", "--log-rows", "3", "--backend", "native", "--out", str(tmp_path / "n")]
-    with pytest.raises(NativeBackendMissing, match="not built yet"):
-        _run(prove, argv)

@@ -189,7 +189,9 @@ impl MerkleTree {
 }
 
 /// Whether `path` opens a leaf with digest `leaf` at `index` to `root` (the tree height is the
-/// path length; an index that does not fit it is rejected).
+/// path length; an index that does not fit it is rejected). Every path digest must be valid for
+/// the hasher (for poseidon: four canonical limbs), as in `spec/stark/merkle.py`: otherwise a limb
+/// written as `w + p` would hash like `w` and give a proof a second byte form.
 pub fn verify_leaf(
     hasher: Hasher,
     root: &Digest,
@@ -198,6 +200,9 @@ pub fn verify_leaf(
     path: &[Digest],
 ) -> bool {
     if path.len() < 64 && index >> path.len() != 0 {
+        return false;
+    }
+    if !path.iter().all(|d| hasher.is_valid_digest(d)) || !hasher.is_valid_digest(root) {
         return false;
     }
     let mut node = *leaf;
