@@ -14,13 +14,13 @@ Nothing here reads a clock or a random source: the story is the same on every ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from eth.vm.forks.cancun import CancunVM
 from eth_abi.abi import encode as abi_encode
 from eth_keys.datatypes import PrivateKey
 
+from l2spec.demos.story import Story
 from l2spec.errors import L2SpecError
 from l2spec.spec.common import evm
 from l2spec.spec.common.keccak import keccak256
@@ -64,37 +64,8 @@ SYSTEM_CONFIG = SystemConfig(
 )
 
 
-@dataclass(frozen=True)
-class Step:
-    """One line of the story: who did what, and the protocol's answer."""
-
-    number: int
-    layer: str
-    action: str
-    outcome: str
-    ok: bool
-    expected_ok: bool = True
-
-    @property
-    def as_expected(self) -> bool:
-        return self.ok == self.expected_ok
-
-
-@dataclass
-class OpStory:
-    """Everything the demo did and observed."""
-
-    steps: list[Step] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
-
-    def add(
-        self, layer: str, action: str, outcome: str, ok: bool, expected_ok: bool = True
-    ) -> None:
-        self.steps.append(Step(len(self.steps) + 1, layer, action, outcome, ok, expected_ok))
-
-    @property
-    def success(self) -> bool:
-        return all(s.as_expected for s in self.steps)
+class OpStory(Story):
+    """Everything the OP demo did and observed."""
 
 
 def _sign_l2(

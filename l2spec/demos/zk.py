@@ -50,7 +50,7 @@ from typing import Any
 
 from eth_keys.datatypes import PrivateKey
 
-from l2spec.demos.op import Step
+from l2spec.demos.story import Story
 from l2spec.errors import L2SpecError
 from l2spec.spec.common.keccak import keccak256
 from l2spec.spec.common.types import ZERO_ADDRESS, ZERO_HASH, Address, Hash32, address, to_hex
@@ -188,23 +188,12 @@ def l2_genesis() -> Mapping[Address, ZkAccount]:
 
 
 @dataclass
-class ZkStory:
+class ZkStory(Story):
     """Everything the demo did and observed. ``l1`` and ``l2_accounts`` are the final states
     (not part of the JSON report)."""
 
-    steps: list[Step] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
     l1: R.L1State | None = None
     l2_accounts: Mapping[Address, ZkAccount] = field(default_factory=dict)
-
-    def add(
-        self, layer: str, action: str, outcome: str, ok: bool, expected_ok: bool = True
-    ) -> None:
-        self.steps.append(Step(len(self.steps) + 1, layer, action, outcome, ok, expected_ok))
-
-    @property
-    def success(self) -> bool:
-        return bool(self.steps) and all(s.as_expected for s in self.steps)
 
 
 def _l1_block(number: int) -> L1Block:
