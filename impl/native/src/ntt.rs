@@ -186,7 +186,67 @@ fn butterfly_block_parallel<T: NttElem>(block: &mut [T], twiddles: &[u64]) {
         });
 }
 
+/// Two consecutive stages (m and 2m) on the four quarters (m values each) of blocks of 4m values,
+/// for the butterfly indices j of these slices: stage m pairs (q0, q1) and (q2, q3) with w_{2m}^j;
+/// stage 2m pairs (q0, q2) with w_{4m}^j and (q1, q3) with w_{4m}^{m+j}. The same butterflies as
+/// two separate stages, with one pass over memory instead of two.
+fn radix4_quarters<T: NttElem>(q: [&mut [T]; 4], t1: &[u64], t2_lo: &[u64], t2_hi: &[u64]) {
+    let [q0, q1, q2, q3] = q;
+    for j in 0..q0.len() {
+        let tb = q1[j].scale(t1[j]);
+        let (a, b) = (q0[j].add(tb), q0[j].sub(tb));
+        let td = q3[j].scale(t1[j]);
+        let (c, d) = (q2[j].add(td), q2[j].sub(td));
+        let tc = c.scale(t2_lo[j]);
+        q0[j] = a.add(tc);
+        q2[j] = a.sub(tc);
+        let td2 = d.scale(t2_hi[j]);
+        q1[j] = b.add(td2);
+        q3[j] = b.sub(td2);
+    }
+}
+
+/// Stages m and 2m on one block of 4m values (split into chunks over threads when `parallel`).
+fn radix4_block<T: NttElem>(block: &mut [T], twiddles: &[u64], m: usize, parallel: bool) {
+    let t1 = &twiddles[m..2 * m];
+    let (t2_lo, t2_hi) = twiddles[2 * m..4 * m].split_at(m);
+    let (h0, h1) = block.split_at_mut(2 * m);
+    let (q0, q1) = h0.split_at_mut(m);
+    let (q2, q3) = h1.split_at_mut(m);
+    const CHUNK: usize = 1 << 10;
+    if parallel && m > CHUNK {
+        q0.par_chunks_mut(CHUNK)
+            .zip(q1.par_chunks_mut(CHUNK))
+            .zip(q2.par_chunks_mut(CHUNK).zip(q3.par_chunks_mut(CHUNK)))
+            .enumerate()
+            .for_each(|(c, ((a, b), (x, y)))| {
+                let r = c * CHUNK..c * CHUNK + a.len();
+                radix4_quarters([a, b, x, y], &t1[r.clone()], &t2_lo[r.clone()], &t2_hi[r]);
+            });
+    } else {
+        radix4_quarters([q0, q1, q2, q3], t1, t2_lo, t2_hi);
+    }
+}
+
+/// All stages m = 1, 2, …, len/2 on one block (its values bit-reversed within the transform).
+fn local_stages<T: NttElem>(block: &mut [T], twiddles: &[u64]) {
+    let len = block.len();
+    let mut m = 1;
+    while m < len {
+        let stage = &twiddles[m..2 * m];
+        for sub in block.chunks_mut(2 * m) {
+            butterfly_block(sub, stage);
+        }
+        m *= 2;
+    }
+}
+
 /// In-place transform of natural-order input with the given primitive n-th root `omega`.
+///
+/// After the bit-reversal permutation, the stages with blocks of at most [`local_block`] values
+/// run block by block (each block stays in cache through all of them); the wider stages run two
+/// at a time (radix-4 passes). Every butterfly of the radix-2 transform is computed exactly once,
+/// with the same operands, so the values do not depend on this schedule.
 fn transform<T: NttElem>(values: &mut [T], omega: u64) {
     let n = values.len();
     if n <= 1 {
@@ -207,26 +267,48 @@ fn transform<T: NttElem>(values: &mut [T], omega: u64) {
         m *= 2;
     }
     let parallel = n >= PARALLEL_THRESHOLD;
-    let mut m = 1;
-    while m < n {
-        let stage = &twiddles[m..2 * m];
-        if !parallel {
-            for block in values.chunks_mut(2 * m) {
-                butterfly_block(block, stage);
+    let local = local_block::<T>().min(n);
+    if parallel {
+        values
+            .par_chunks_mut(local)
+            .for_each(|block| local_stages(block, &twiddles));
+    } else {
+        values
+            .chunks_mut(local)
+            .for_each(|block| local_stages(block, &twiddles));
+    }
+    let mut m = local / 2;
+    while 2 * m < n {
+        m *= 2; // the next stage still to do
+        if 2 * m < n {
+            // stages m and 2m together, on blocks of 4m
+            if parallel && 4 * m <= n / 16 {
+                values
+                    .par_chunks_mut(4 * m)
+                    .for_each(|block| radix4_block(block, &twiddles, m, false));
+            } else {
+                for block in values.chunks_mut(4 * m) {
+                    radix4_block(block, &twiddles, m, parallel);
+                }
             }
-        } else if 2 * m <= n / 16 {
-            // Many blocks: one task per group of blocks.
-            values
-                .par_chunks_mut(2 * m)
-                .for_each(|block| butterfly_block(block, stage));
+            m *= 2;
         } else {
-            // Few wide blocks: split each block's butterflies.
-            for block in values.chunks_mut(2 * m) {
-                butterfly_block_parallel(block, stage);
+            // the last stage alone
+            let stage = &twiddles[m..2 * m];
+            if parallel {
+                butterfly_block_parallel(values, stage);
+            } else {
+                butterfly_block(values, stage);
             }
         }
-        m *= 2;
     }
+}
+
+/// The block length (a power of two) whose values fit in about 128 KiB: the stages within such
+/// blocks run block by block.
+fn local_block<T>() -> usize {
+    let fit = (1usize << 17) / std::mem::size_of::<T>().max(1);
+    1usize << (usize::BITS - 1 - fit.leading_zeros())
 }
 
 /// Evaluations of the polynomial with these coefficients on ⟨ω_n⟩, n = len (natural order).
@@ -421,6 +503,44 @@ mod tests {
         for (c, col) in cols.iter().enumerate() {
             let base = lde(col, 8).unwrap();
             assert!(out.iter().zip(base.iter()).all(|(e, b)| e[c] == *b));
+        }
+    }
+
+    /// The plain stage-by-stage radix-2 transform (the schedule before blocking and radix-4
+    /// passes), for comparison.
+    fn plain_transform<T: NttElem>(values: &mut [T], omega: u64) {
+        let n = values.len();
+        bit_reverse_permute(values);
+        let mut m = 1;
+        while m < n {
+            let w = gl::pow(omega, (n / (2 * m)) as u64);
+            let tw = powers(w, m);
+            for block in values.chunks_mut(2 * m) {
+                butterfly_block(block, &tw);
+            }
+            m *= 2;
+        }
+    }
+
+    #[test]
+    fn blocked_schedule_matches_plain_radix2() {
+        let mut seed = 17;
+        // u64 blocks hold 2^14 values: 2^15 ends with a single stage, 2^16 with a radix-4 pass,
+        // 2^17 with both; Ext3 blocks hold 2^12 values.
+        for k in [3u32, 14, 15, 16, 17] {
+            let c = random_vec(1 << k, &mut seed);
+            let mut expect = c.clone();
+            plain_transform(&mut expect, root_of_unity(k));
+            assert_eq!(ntt(&c).unwrap(), expect, "2^{k}");
+        }
+        for k in [12u32, 13, 14, 15] {
+            let c: Vec<Ext3> = random_vec(3 << k, &mut seed)
+                .chunks(3)
+                .map(|x| [x[0], x[1], x[2]])
+                .collect();
+            let mut expect = c.clone();
+            plain_transform(&mut expect, root_of_unity(k));
+            assert_eq!(ntt(&c).unwrap(), expect, "E 2^{k}");
         }
     }
 
