@@ -71,7 +71,9 @@ def build_export() -> dict[str, Any]:
         raise SystemExit("compile_contracts: node is not installed")
     if not (REPO_ROOT / BEDROCK).is_dir() or not (REPO_ROOT / "node_modules" / "solc").is_dir():
         raise SystemExit("compile_contracts: run `npm install` first")
-    target = SolcStandardJson({"language": "Solidity", "settings": json.loads(json.dumps(SETTINGS))})
+    target = SolcStandardJson(
+        {"language": "Solidity", "settings": json.loads(json.dumps(SETTINGS))}
+    )
     for source in harness_sources():
         target.add_source_file(source)
     compilation = CryticCompile(
