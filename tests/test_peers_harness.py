@@ -10,12 +10,14 @@ no compiler. Every known answer here comes from running that bytecode (or contra
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from l2spec.errors import ExecutionError
 from l2spec.peers.evm_runner import (
     DEFAULT_SENDER,
     ContractArtifact,
@@ -77,6 +79,23 @@ def test_export_reloads_with_crytic_compile_and_no_compiler() -> None:
     assert {"HashingHarness", "PositionHarness", "Hashing", "Encoding", "LibPosition"} <= names
     # crytic-compile's reading and the plain-JSON fallback give the same artifacts.
     assert load_export(use_crytic=True) == load_export(use_crytic=False)
+
+
+@pytest.mark.skipif(
+    not HAS_CRYTIC or shutil.which("node") is None, reason="needs crytic-compile and node"
+)
+def test_committed_export_is_what_the_compiler_builds_now() -> None:
+    """Recompiling the harness sources (solc-js 0.8.15 via ``tools/compile_contracts.py``)
+    reproduces the committed export byte for byte, so the export is not stale."""
+    repo = harness_export_path().parents[3]
+    tool = repo / "tools" / "compile_contracts.py"
+    if not (repo / "node_modules" / "solc").is_dir() or not tool.is_file():
+        pytest.skip("needs a checkout with `npm ci` done")
+    spec = importlib.util.spec_from_file_location("compile_contracts", tool)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--check"]) == 0
 
 
 def test_export_paths_are_relative() -> None:
@@ -237,11 +256,18 @@ def test_static_call_keeps_no_state_and_reports_revert_data(deployed: Deployed) 
     (nonce,) = runner.call_function(passer, "messageNonce()", [], ["uint256"])
     assert nonce == 1 << 240  # version 1, nothing sent
     # LibPosition.traceAncestorBounded reverts with ClaimAboveSplit() (selector 0xb34b5c22).
-    bounded = runner_revert = deployed.runner.static_call(
+    bounded = deployed.runner.static_call(
         deployed.position, encode_call("traceAncestorBounded(uint128,uint256)", [1, 5])
     )
-    assert not runner_revert.success
+    assert not bounded.success
     assert bounded.revert_data == bytes.fromhex("b34b5c22")
+    # Out of gas is a failure with no revert data; a failed creation is harness misuse.
+    starved = deployed.runner.static_call(
+        deployed.hashing, encode_call("hashDepositSource(bytes32,uint256)", [bytes(32), 0]), gas=100
+    )
+    assert not starved.success and starved.revert_data == b"" and starved.error
+    with pytest.raises(ExecutionError):
+        runner.deploy(bytes.fromhex("fe"))  # INVALID in the init code
 
 
 # LibPosition: the generalized-index rule of the fault dispute game

@@ -22,6 +22,7 @@ Bytecode comes from:
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,9 +54,26 @@ _BLANK_ROOT = Hash32(keccak(b"\x80"))
 _CHAIN_ID = 900
 
 
+HARNESS_EXPORT = Path("corpus") / "contracts" / "export" / "harness_export.json"
+"""Where the committed export of our harness contracts lives in a checkout."""
+
+
 def harness_export_path() -> Path:
-    """The committed crytic-compile export of our harness contracts (``corpus/contracts/``)."""
-    return SOURCE_ROOT / "corpus" / "contracts" / "export" / "harness_export.json"
+    """The committed crytic-compile export of our harness contracts (``corpus/contracts/``).
+
+    ``$L2SPEC_HARNESS_EXPORT`` if set; else the first ``corpus/contracts/export/harness_export.json``
+    above the current directory or above this package's source root (a wheel install run from a
+    checkout, as under tox, finds the checkout's file).
+    """
+    env = os.environ.get("L2SPEC_HARNESS_EXPORT")
+    if env:
+        return Path(env)
+    for base in (Path.cwd().resolve(), SOURCE_ROOT):
+        for folder in (base, *base.parents):
+            candidate = folder / HARNESS_EXPORT
+            if candidate.is_file():
+                return candidate
+    return SOURCE_ROOT / HARNESS_EXPORT
 
 
 # Artifacts
