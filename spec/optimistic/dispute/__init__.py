@@ -24,22 +24,23 @@ When clocks run out, subgames are resolved bottom-up: a claim **stands iff none 
 stands**; the bond of a countered claim goes to the left-most child that stands. The game ends
 ``DEFENDER_WINS`` if the root stands, ``CHALLENGER_WINS`` otherwise (:mod:`.game`).
 
-A small worked bisection (max depth 3, trace indices 0..7, the root commits to index 7; the honest
-trace disagrees from index 4 on)::
+A small worked bisection with no output half (split depth 0 ignored for the picture), max depth 3,
+trace indices 0..7: a claim at position ``p`` commits to the state at ``trace_index(p, 3)``. The
+proposer's trace agrees with the honest one up to index 3 and is wrong from index 4 on::
 
-    depth 0                 [1] root: state@7 = X7'  (wrong)
-                              |  attack
-    depth 1                 [2] state@3 = S3         (right; challenger)
-                              |  defend (agree with 2, disagree with root)
-    depth 2                 [6] state@5 = X5'        (wrong; defender)
-                              |  attack
-    depth 3                [12] state@4 = S4         (right; challenger)
-                              |  attack -> step at index 4: pre = claim@3 (position 2),
-                                 post = claim@4 (position 12); VM(pre) == post, and position
-                                 12 agrees with the stepper's side... so the defender cannot step;
-                                 instead the defender's claim 6 is countered by 12 standing.
+    depth 0        [1] @7  proposer: X7 (wrong)
+                    |  attack (challenger disagrees)
+    depth 1        [2] @3  challenger: S3 (right; the proposer agrees with it)
+                    |  defend (the proposer agrees with [2] but not with [1]'s challenger side)
+    depth 2        [6] @5  proposer: X5 (wrong)
+                    |  attack
+    depth 3       [12] @4  challenger: S4 (right)
+                    :  the proposer's only counter is a step against [12]: an attack step with
+                    :  pre-state = the claim at trace index 3 ([2], S3) and post-state [12];
+                    :  VM(S3) == S4, so the step is refused (``ValidStep``).
 
-Resolution: 12 has no children and was not stepped against, so it stands; 6 has a standing child so
-it does not stand; 2's only child 6 does not stand, so 2 stands; the root has a standing child, so
-the challenger wins and the claimant of 2 receives the root's bond.
+Resolution, bottom-up: [12] has no child and was not stepped against, so it stands; [6] has a
+standing child, so it falls; [2]'s only child fell, so it stands; the root has a standing child,
+so it falls: ``CHALLENGER_WINS``, and the root's bond goes to the claimant of [2], the left-most
+standing child.
 """
