@@ -603,3 +603,75 @@ def test_random_games_resolve_by_the_stand_rule(
     )
     assert done.status == expected
     assert sum(done.credit.values()) == sum(c.bond for c in state.claims)  # every bond paid once
+
+
+def test_challenge_root_l2_block() -> None:
+    from l2spec.spec.common import rlp
+    from l2spec.spec.optimistic.outputs import OutputRootProof, output_root
+
+    def header(number: int) -> bytes:
+        # A header is an RLP list whose item 8 is the block number (FaultDisputeGame
+        # HEADER_BLOCK_NUMBER_INDEX); the other fields do not matter to the challenge.
+        return rlp.encode(
+            [b"\x01" * 32, b"\x02" * 32, b"\x03" * 20, *([b""] * 5), number, 30_000_000, 0]
+        )
+
+    def game_for(number_in_header: int) -> tuple[g.GameState, OutputRootProof, bytes]:
+        data = header(number_in_header)
+        proof = OutputRootProof(
+            hash32(bytes(32)), hash32(b"\x05" * 32), hash32(b"\x06" * 32), hash32(keccak256(data))
+        )
+        state = g.create(
+            _config(4, 2),
+            creator=PROPOSER,
+            root_claim=output_root(proof),
+            l1_head=hash32(bytes(32)),
+            l2_block_number=104,
+            anchor=ANCHOR,
+            bond=7,
+            now=0,
+        )
+        assert isinstance(state, g.GameState)
+        return state, proof, data
+
+    state, proof, data = game_for(104)
+    _refused(
+        g.challenge_root_l2_block(
+            state, output_root_proof=proof, header_rlp=data, sender=CHALLENGER
+        ),
+        g.GameError.BLOCK_NUMBER_MATCHES,
+    )
+    _refused(
+        g.challenge_root_l2_block(
+            state, output_root_proof=proof, header_rlp=data + b"\x00", sender=CHALLENGER
+        ),
+        g.GameError.INVALID_HEADER_RLP,
+    )
+    wrong_proof = OutputRootProof(
+        proof.version, proof.state_root, proof.state_root, proof.latest_block_hash
+    )
+    _refused(
+        g.challenge_root_l2_block(
+            state, output_root_proof=wrong_proof, header_rlp=data, sender=CHALLENGER
+        ),
+        g.GameError.INVALID_OUTPUT_ROOT_PROOF,
+    )
+    state, proof, data = game_for(105)
+    challenged = _ok(
+        g.challenge_root_l2_block(
+            state, output_root_proof=proof, header_rlp=data, sender=CHALLENGER
+        )
+    )
+    _refused(
+        g.challenge_root_l2_block(
+            challenged, output_root_proof=proof, header_rlp=data, sender=CHALLENGER
+        ),
+        g.GameError.L2_BLOCK_NUMBER_CHALLENGED,
+    )
+    _refused(
+        _move(challenged, 0, _claim(1), True, CHALLENGER, 1), g.GameError.L2_BLOCK_NUMBER_CHALLENGED
+    )
+    done = _ok(g.resolve_all(challenged, 1000))
+    assert done.status == g.GameStatus.CHALLENGER_WINS
+    assert done.credit == {CHALLENGER: 7}
+    assert not g.claim_stands(challenged, 0)

@@ -28,6 +28,7 @@ from enum import Enum, IntEnum
 from eth_abi.abi import encode as abi_encode
 
 from l2spec.errors import ConfigError, DecodingError, L2SpecError
+from l2spec.spec.common import rlp
 from l2spec.spec.common.keccak import keccak256
 from l2spec.spec.common.types import (
     ZERO_ADDRESS,
@@ -38,6 +39,7 @@ from l2spec.spec.common.types import (
     uint256_to_bytes,
 )
 
+from ..outputs import OutputRootProof, output_root
 from . import position as pos
 from .clock import Clock
 from .vm import VM, LocalContext, VMStatus, same_state
@@ -60,6 +62,8 @@ class GameStatus(IntEnum):
 class GameError(Enum):
     """Why the contract refuses a call: its custom error names (``src/dispute/lib/Errors.sol``).
 
+    ``RLP_READER_REVERT`` stands for any revert of ``RLPReader`` on a header that is not an RLP
+    list of at least 9 items (the contract's RLPReader errors are not distinguished here).
     ``ARRAY_OUT_OF_BOUNDS`` and ``ARITHMETIC_OVERFLOW`` stand for Solidity's built-in panics
     (``Panic(0x32)`` and ``Panic(0x11)``) that the contract relies on for a missing claim index
     and an out-of-range clock computation; ``VM_REVERTED`` for a step whose VM call reverts.
@@ -84,6 +88,10 @@ class GameError(Enum):
     OUT_OF_ORDER_RESOLUTION = "OutOfOrderResolution"
     NO_CREDIT_TO_CLAIM = "NoCreditToClaim"
     ANCHOR_ROOT_NOT_FOUND = "AnchorRootNotFound"
+    INVALID_OUTPUT_ROOT_PROOF = "InvalidOutputRootProof"
+    INVALID_HEADER_RLP = "InvalidHeaderRLP"
+    BLOCK_NUMBER_MATCHES = "BlockNumberMatches"
+    RLP_READER_REVERT = "RLPReader revert"
     ARRAY_OUT_OF_BOUNDS = "Panic(0x32)"
     ARITHMETIC_OVERFLOW = "Panic(0x11)"
     VM_REVERTED = "VMReverted"
@@ -251,7 +259,12 @@ HIGH_GAS_CHARGED = 300_000_000
 
 
 def _ln_wad(x: int) -> int:
-    """``ln(x / 1e18) * 1e18`` rounded toward zero (Solady ``lnWad``, accurate to the last unit)."""
+    """``ln(x / 1e18) * 1e18`` truncated, standing for Solady's ``lnWad``.
+
+    Solady evaluates ln and exp with rational approximations good to the last unit; computing them
+    to 80 digits and truncating gives the contract's bond at every depth of every max depth from
+    1 to 125 (checked against the contract's bytecode; see ``tests/test_dispute_game.py``).
+    """
     with localcontext() as ctx:
         ctx.prec = 80
         return int((Decimal(x) / WAD).ln() * WAD)
@@ -657,6 +670,48 @@ def _with_claim(state: GameState, index: int, claim: ClaimData) -> GameState:
     return dataclasses.replace(state, claims=claims)
 
 
+HEADER_BLOCK_NUMBER_INDEX = 8
+"""``FaultDisputeGame.HEADER_BLOCK_NUMBER_INDEX``: the block number is item 8 of a header's RLP list."""
+
+
+def challenge_root_l2_block(
+    state: GameState, *, output_root_proof: OutputRootProof, header_rlp: bytes, sender: Address
+) -> GameState | Rejected:
+    """``FaultDisputeGame.challengeRootL2Block``: show the root claim is for another L2 block.
+
+    ``fault-dispute-game.md`` (L2 block number challenge): the challenger opens the root claim
+    (``InvalidOutputRootProof`` unless the proof hashes to it) and its block header
+    (``InvalidHeaderRLP`` unless ``keccak256(header_rlp)`` is the proof's block hash); the header's
+    number (item 8, at most 32 bytes, read big-endian) must differ from the game's
+    ``l2_block_number`` (``BlockNumberMatches``). Once only (``L2BlockNumberChallenged``). Then no
+    move may target the root, and resolving the root pays its bond to this challenger.
+    """
+    if state.status != GameStatus.IN_PROGRESS:
+        return Rejected(GameError.GAME_NOT_IN_PROGRESS)
+    if state.l2_block_number_challenged:
+        return Rejected(GameError.L2_BLOCK_NUMBER_CHALLENGED)
+    if output_root(output_root_proof) != state.root_claim:
+        return Rejected(GameError.INVALID_OUTPUT_ROOT_PROOF)
+    if keccak256(header_rlp) != output_root_proof.latest_block_hash:
+        return Rejected(GameError.INVALID_HEADER_RLP)
+    try:
+        header = rlp.decode(header_rlp)
+    except DecodingError as exc:
+        return Rejected(GameError.RLP_READER_REVERT, str(exc))
+    if not isinstance(header, list) or len(header) <= HEADER_BLOCK_NUMBER_INDEX:
+        return Rejected(GameError.RLP_READER_REVERT, "header is not a list of at least 9 items")
+    raw_number = header[HEADER_BLOCK_NUMBER_INDEX]
+    if not isinstance(raw_number, bytes):
+        return Rejected(GameError.RLP_READER_REVERT, "block number is a list")
+    if len(raw_number) > 32:
+        return Rejected(GameError.INVALID_HEADER_RLP, "block number longer than 32 bytes")
+    if int.from_bytes(raw_number, "big") == state.l2_block_number:
+        return Rejected(GameError.BLOCK_NUMBER_MATCHES)
+    return dataclasses.replace(
+        state, l2_block_number_challenged=True, l2_block_number_challenger=sender
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Resolution
 # ---------------------------------------------------------------------------------------------
@@ -788,10 +843,13 @@ def resolve_all(state: GameState, now: int) -> GameState | Rejected:
 
 def claim_stands(state: GameState, claim_index: int) -> bool:
     """The resolution rule stated directly (``fault-dispute-game.md`` §Resolution): a claim stands
-    iff it was not stepped against and none of its children stands. Independent of the
+    iff it was not stepped against and none of its children stands (and the root falls to a
+    successful ``challengeRootL2Block``). Independent of the
     contract's bookkeeping; used to check :func:`resolve_claim`."""
     claim = state.claims[claim_index]
     children = state.subgames[claim_index]
+    if claim_index == 0 and state.l2_block_number_challenged:
+        return False
     if not children:
         return claim.countered_by == ZERO_ADDRESS or claim_index == 0
     return not any(claim_stands(state, child) for child in children)
