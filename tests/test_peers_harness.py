@@ -290,3 +290,48 @@ def test_position_generalized_index(deployed: Deployed, depth: int, data: st.Dat
     assert deployed.position_call("move(uint128,bool)", [g, False]) == 2 * (g | 1)
     if depth > 0:
         assert deployed.position_call("parent(uint128)", [g]) == g >> 1
+
+
+# LibPosition against the spec's dispute positions (spec/optimistic/dispute/position.py)
+# ---------------------------------------------------------------------------------------------
+
+
+@st.composite
+def tree_points(draw: st.DrawFn) -> tuple[int, int, int]:
+    """A position of depth <= 125 (its children still fit LibPosition's 126 bits), a max depth at
+    or below it (<= 126) and an upper bound for the bounded trace-ancestor query."""
+    d = draw(st.integers(0, 125))
+    position = (1 << d) + draw(st.integers(0, 2**d - 1))
+    max_depth = draw(st.integers(d, 126))
+    bound = draw(st.integers(0, 126))
+    return position, max_depth, bound
+
+
+@given(tree_points())
+def test_position_math_matches_the_spec(deployed: Deployed, point: tuple[int, int, int]) -> None:
+    from l2spec.spec.optimistic.dispute import position as pos
+
+    g, max_depth, bound = point
+    call = deployed.position_call
+    assert call("depth(uint128)", [g], ("uint8",)) == pos.depth(g)
+    assert call("indexAtDepth(uint128)", [g]) == pos.index_at_depth(g)
+    assert call("wrap(uint8,uint128)", [pos.depth(g), pos.index_at_depth(g)]) == g
+    assert call("left(uint128)", [g]) == pos.left(g)
+    assert call("right(uint128)", [g]) == pos.right(g)
+    assert call("parent(uint128)", [g]) == pos.parent(g)
+    assert call("move(uint128,bool)", [g, True]) == pos.move(g, True)
+    assert call("move(uint128,bool)", [g, False]) == pos.move(g, False)
+    assert call("rightIndex(uint128,uint256)", [g, max_depth]) == pos.right_index(g, max_depth)
+    assert call("traceIndex(uint128,uint256)", [g, max_depth], ("uint256",)) == pos.trace_index(
+        g, max_depth
+    )
+    assert call("traceAncestor(uint128)", [g]) == pos.trace_ancestor(g)
+    bounded = deployed.runner.static_call(
+        deployed.position, encode_call("traceAncestorBounded(uint128,uint256)", [g, bound])
+    )
+    try:
+        expected = pos.trace_ancestor_bounded(g, bound)
+    except pos.ClaimAboveSplit:
+        assert bounded.revert_data == bytes.fromhex("b34b5c22")
+    else:
+        assert bounded.decode(["uint128"]) == (expected,)
