@@ -675,3 +675,69 @@ def test_challenge_root_l2_block() -> None:
     assert done.status == g.GameStatus.CHALLENGER_WINS
     assert done.credit == {CHALLENGER: 7}
     assert not g.claim_stands(challenged, 0)
+
+
+def _h(i: int) -> Hash32:
+    """The AlphabetVM's honest state commitment at local trace index ``i`` of block 101's subgame:
+    the first step from the absolute prestate lands on (1600, 1600), each later step adds 1."""
+    return with_status(keccak256(alphabet_state(1600 + i, 1600 + i)), VMStatus.INVALID)
+
+
+def _deep_game(leaf2: Hash32, exec_root: Hash32) -> g.GameState:
+    """Max depth 5, split 2 (an execution subgame of depth 3, 8 leaves): root <- 2 <- 4 (split) <-
+    8 (exec root, trace index 3) <- 16 (index 1) <- defend: 34 (index 2)."""
+    state = _new_game(_config(5, 2))
+    state = _ok(_move(state, 0, _claim(1), True, CHALLENGER, 1))
+    state = _ok(_move(state, 1, _claim(2), True, PROPOSER, 2))
+    state = _ok(_move(state, 2, exec_root, True, CHALLENGER, 3))
+    state = _ok(_move(state, 3, _h(1), True, PROPOSER, 4))
+    state = _ok(_move(state, 4, leaf2, False, CHALLENGER, 5))
+    assert [c.position for c in state.claims] == [1, 2, 4, 8, 16, 34]
+    assert [pos.trace_index(c.position, 5) for c in state.claims[3:]] == [3, 1, 2]
+    return state
+
+
+def test_attack_step_inside_a_subgame() -> None:
+    # Step at leaf index 2: the pre-state is the claim at index 1 (position 16, the trace ancestor
+    # of 33 within the subgame), the post-state the stepped claim itself.
+    pre = alphabet_state(1601, 1601)
+    wrong = _deep_game(_claim(7), _h(3))
+    stepped = _ok(
+        g.step(wrong, claim_index=5, is_attack=True, state_data=pre, proof=b"", sender=PROPOSER)
+    )
+    assert stepped.claims[5].countered_by == PROPOSER
+    right = _deep_game(_h(2), _h(3))
+    _refused(
+        g.step(right, claim_index=5, is_attack=True, state_data=pre, proof=b"", sender=PROPOSER),
+        g.GameError.VALID_STEP,
+    )
+    _refused(
+        g.step(
+            right,
+            claim_index=5,
+            is_attack=True,
+            state_data=alphabet_state(1600, 1600),
+            proof=b"",
+            sender=PROPOSER,
+        ),
+        g.GameError.INVALID_PRESTATE,
+    )
+
+
+def test_defend_step_uses_the_bounded_trace_ancestor() -> None:
+    # Defend step on position 34: the pre-state is 34's claim; the post-state is the claim at the
+    # trace ancestor of 35 bounded below the split, position 8 (the exec root, index 3). Depths 5
+    # and 3 agree (even difference), so the step counters 34 iff VM(pre) differs from 8's claim.
+    pre = alphabet_state(1602, 1602)
+    honest = _deep_game(_h(2), _h(3))
+    _refused(
+        g.step(honest, claim_index=5, is_attack=False, state_data=pre, proof=b"", sender=PROPOSER),
+        g.GameError.VALID_STEP,
+    )
+    lying_root = _deep_game(_h(2), with_status(_claim(9), VMStatus.INVALID))
+    stepped = _ok(
+        g.step(
+            lying_root, claim_index=5, is_attack=False, state_data=pre, proof=b"", sender=PROPOSER
+        )
+    )
+    assert stepped.claims[5].countered_by == PROPOSER
