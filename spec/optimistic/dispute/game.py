@@ -440,6 +440,10 @@ def move(
     if next_duration == config.max_clock_duration:
         return Rejected(GameError.CLOCK_TIME_EXCEEDED)
     if next_duration > config.max_clock_duration - config.clock_extension:
+        if config.split_depth == 0:  # ``SPLIT_DEPTH - 1`` underflows in checked uint256 arithmetic
+            return Rejected(
+                GameError.ARITHMETIC_OVERFLOW, "split depth 0 - 1 in the clock extension rule"
+            )
         extension = config.clock_extension * (2 if next_depth == config.split_depth - 1 else 1)
         if extension > config.max_clock_duration:
             return Rejected(
