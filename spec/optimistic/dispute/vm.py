@@ -1,6 +1,6 @@
 """The single-step VM a fault dispute game runs at the bottom of its tree, and the AlphabetVM.
 
-Upstream rule: ``specs/fault-proof/stage-one/fault-dispute-game.md`` §Step and §VM, the
+Upstream rule: ``specs/fault-proof/stage-one/fault-dispute-game.md`` §Virtual Machine (VM) and §Step, the
 ``IBigStepper`` interface (``src/dispute/interfaces/IBigStepper.sol``), and the test VM
 ``packages/contracts-bedrock/test/mocks/AlphabetVM.sol`` (contracts-bedrock v0.17.3).
 
