@@ -9,6 +9,7 @@ no compiler. Every known answer here comes from running that bytecode (or contra
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import shutil
 from typing import Any
@@ -28,7 +29,7 @@ from l2spec.peers.evm_runner import (
     load_export,
 )
 from l2spec.spec.common.types import Address, Hash32
-from l2spec.spec.optimistic import deposits, outputs, withdrawals
+from l2spec.spec.optimistic import deposits, l1_info, outputs, withdrawals
 
 HAS_CRYTIC = importlib.util.find_spec("crytic_compile") is not None
 
@@ -209,6 +210,122 @@ def test_encode_deposit_transaction(
     )
     assert deposits.encode_deposit_tx(tx) == real
     assert deposits.decode_deposit_tx(real) == tx
+    (real_hash,) = deployed.hashing_call(
+        "hashDepositTransaction(address,address,bool,uint256,uint256,uint64,bytes,bytes32,uint256)",
+        [sender, to or bytes(20), to is None, value, mint, gas, data, block_hash, log_index],
+        ["bytes32"],
+    )
+    assert tx.hash == real_hash
+
+
+uint32 = st.integers(0, 2**32 - 1)
+uint64 = st.integers(0, 2**64 - 1)
+
+
+@st.composite
+def l1_infos(draw: st.DrawFn) -> l1_info.L1BlockInfo:
+    return l1_info.L1BlockInfo(
+        number=draw(uint64),
+        timestamp=draw(uint64),
+        base_fee=draw(uint256),
+        block_hash=draw(hashes),
+        sequence_number=draw(uint64),
+        batcher_hash=draw(hashes),
+        blob_base_fee=draw(uint256),
+        base_fee_scalar=draw(uint32),
+        blob_base_fee_scalar=draw(uint32),
+        l1_fee_overhead=draw(uint256),
+        l1_fee_scalar=draw(uint256),
+    )
+
+
+@given(l1_infos())
+def test_encode_set_l1_block_values_ecotone(deployed: Deployed, info: l1_info.L1BlockInfo) -> None:
+    (real,) = deployed.hashing_call(
+        "encodeSetL1BlockValuesEcotone(uint32,uint32,uint64,uint64,uint64,uint256,uint256,bytes32,bytes32)",
+        [
+            info.base_fee_scalar,
+            info.blob_base_fee_scalar,
+            info.sequence_number,
+            info.timestamp,
+            info.number,
+            info.base_fee,
+            info.blob_base_fee,
+            info.block_hash,
+            info.batcher_hash,
+        ],
+        ["bytes"],
+    )
+    assert l1_info.encode_l1_info_ecotone(info) == real
+    assert l1_info.decode_l1_info_ecotone(real) == dataclasses.replace(
+        info, l1_fee_overhead=0, l1_fee_scalar=0
+    )
+
+
+DEPOSITOR_ACCOUNT = bytes.fromhex("deaddeaddeaddeaddeaddeaddeaddeaddead0001")
+"""``Constants.DEPOSITOR_ACCOUNT`` (contracts-bedrock ``src/libraries/Constants.sol``)."""
+
+
+@pytest.fixture(scope="module")
+def l1_block() -> tuple[EvmRunner, bytes]:
+    runner = EvmRunner(funded={DEPOSITOR_ACCOUNT: 0})
+    return runner, runner.deploy_artifact(forge_artifact("L1Block"))
+
+
+def _l1_block_values(runner: EvmRunner, where: bytes, names: list[str]) -> dict[str, Any]:
+    types = {"hash": "bytes32", "batcherHash": "bytes32"}
+    return {
+        name: runner.call_function(where, f"{name}()", [], [types.get(name, "uint256")])[0]
+        for name in names
+    }
+
+
+@given(l1_infos())
+def test_real_l1_block_reads_the_spec_ecotone_calldata(
+    l1_block: tuple[EvmRunner, bytes], info: l1_info.L1BlockInfo
+) -> None:
+    """The real ``L1Block.setL1BlockValuesEcotone`` (forge artifact) stores exactly the fields the
+    spec encoded."""
+    runner, where = l1_block
+    result = runner.call(where, l1_info.encode_l1_info_ecotone(info), sender=DEPOSITOR_ACCOUNT)
+    assert result.success, result
+    names = ["number", "timestamp", "basefee", "hash", "sequenceNumber", "batcherHash"]
+    names += ["baseFeeScalar", "blobBaseFeeScalar", "blobBaseFee"]
+    assert _l1_block_values(runner, where, names) == {
+        "number": info.number,
+        "timestamp": info.timestamp,
+        "basefee": info.base_fee,
+        "hash": info.block_hash,
+        "sequenceNumber": info.sequence_number,
+        "batcherHash": info.batcher_hash,
+        "baseFeeScalar": info.base_fee_scalar,
+        "blobBaseFeeScalar": info.blob_base_fee_scalar,
+        "blobBaseFee": info.blob_base_fee,
+    }
+
+
+@given(l1_infos())
+def test_real_l1_block_reads_the_spec_bedrock_calldata(
+    l1_block: tuple[EvmRunner, bytes], info: l1_info.L1BlockInfo
+) -> None:
+    """The real ``L1Block.setL1BlockValues`` (Bedrock ABI call) stores the spec's fields."""
+    runner, where = l1_block
+    result = runner.call(where, l1_info.encode_l1_info_bedrock(info), sender=DEPOSITOR_ACCOUNT)
+    assert result.success, result
+    names = ["number", "timestamp", "basefee", "hash", "sequenceNumber", "batcherHash"]
+    names += ["l1FeeOverhead", "l1FeeScalar"]
+    assert _l1_block_values(runner, where, names) == {
+        "number": info.number,
+        "timestamp": info.timestamp,
+        "basefee": info.base_fee,
+        "hash": info.block_hash,
+        "sequenceNumber": info.sequence_number,
+        "batcherHash": info.batcher_hash,
+        "l1FeeOverhead": info.l1_fee_overhead,
+        "l1FeeScalar": info.l1_fee_scalar,
+    }
+    # Anyone but the depositor is refused.
+    assert not runner.call(where, l1_info.encode_l1_info_bedrock(info)).success
 
 
 # The real L2ToL1MessagePasser (contracts-bedrock's own forge artifact)

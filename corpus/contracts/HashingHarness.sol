@@ -93,6 +93,67 @@ contract HashingHarness {
         );
     }
 
+    /// @notice `Hashing.hashDepositTransaction`: the L2 transaction hash of a user deposit.
+    function hashDepositTransaction(
+        address _from,
+        address _to,
+        bool _isCreation,
+        uint256 _value,
+        uint256 _mint,
+        uint64 _gasLimit,
+        bytes calldata _data,
+        bytes32 _l1BlockHash,
+        uint256 _logIndex
+    )
+        external
+        pure
+        returns (bytes32)
+    {
+        return Hashing.hashDepositTransaction(
+            Types.UserDepositTransaction({
+                from: _from,
+                to: _to,
+                isCreation: _isCreation,
+                value: _value,
+                mint: _mint,
+                gasLimit: _gasLimit,
+                data: _data,
+                l1BlockHash: _l1BlockHash,
+                logIndex: _logIndex
+            })
+        );
+    }
+
+    /// @notice `Encoding.encodeSetL1BlockValuesEcotone`: the calldata of the Ecotone L1 attributes
+    ///         deposit.
+    function encodeSetL1BlockValuesEcotone(
+        uint32 _baseFeeScalar,
+        uint32 _blobBaseFeeScalar,
+        uint64 _sequenceNumber,
+        uint64 _timestamp,
+        uint64 _number,
+        uint256 _baseFee,
+        uint256 _blobBaseFee,
+        bytes32 _hash,
+        bytes32 _batcherHash
+    )
+        external
+        pure
+        returns (bytes memory)
+    {
+        return Encoding.encodeSetL1BlockValuesEcotone(
+            _baseFeeScalar,
+            _blobBaseFeeScalar,
+            _sequenceNumber,
+            _timestamp,
+            _number,
+            _baseFee,
+            _blobBaseFee,
+            _hash,
+            _batcherHash
+        );
+    }
+
     /// @notice `Encoding.encodeVersionedNonce`.
     function encodeVersionedNonce(uint240 _nonce, uint16 _version) external pure returns (uint256) {
         return Encoding.encodeVersionedNonce(_nonce, _version);
