@@ -69,7 +69,7 @@ def _artifact(source: str, name: str) -> dict[str, Any]:
         if candidate.is_file():
             data: dict[str, Any] = json.loads(candidate.read_text())
             return data
-    pytest.skip(f"no forge artifact {source}/{name}")
+    pytest.fail(f"no forge artifact {source}/{name}: run `npm ci` (tox does)")
 
 
 @dataclass
