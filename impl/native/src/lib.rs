@@ -7,7 +7,6 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 pub mod air;
-pub mod blake3x8;
 pub mod composition;
 pub mod deep;
 pub mod ext3;

@@ -12,66 +12,10 @@
 
 use rayon::prelude::*;
 
-use crate::blake3x8::{self, LANES};
 use crate::hash::{Digest, Hasher};
 
 /// Levels narrower than this are hashed on one thread.
 const PARALLEL_THRESHOLD: usize = 1 << 9;
-
-/// BLAKE3 leaves are hashed eight at a time ([`blake3x8`]); a parallel task takes this many
-/// groups of eight.
-const GROUPS_PER_TASK: usize = 64;
-
-/// The BLAKE3 leaf digests of rows 0..n (n a multiple of eight), eight rows per `hash8` call;
-/// rows of unequal width fall back to one row at a time.
-fn blake3_leaves<F>(n: usize, row: &F) -> Vec<Digest>
-where
-    F: Fn(usize, &mut Vec<u64>) + Sync,
-{
-    let group = |first: usize,
-                 rows: &mut [Vec<u64>; LANES],
-                 bytes: &mut [Vec<u8>; LANES],
-                 out: &mut [Digest]| {
-        for l in 0..LANES {
-            rows[l].clear();
-            row(first + l, &mut rows[l]);
-            bytes[l].clear();
-            bytes[l].extend(rows[l].iter().flat_map(|e| e.to_le_bytes()));
-        }
-        let len = bytes[0].len();
-        if len <= blake3x8::MAX_LEN && bytes.iter().all(|b| b.len() == len) {
-            let msgs: [&[u8]; LANES] = std::array::from_fn(|l| bytes[l].as_slice());
-            out.copy_from_slice(&blake3x8::hash8(&msgs));
-        } else {
-            for l in 0..LANES {
-                out[l] = Hasher::Blake3.hash_elements(&rows[l]);
-            }
-        }
-    };
-    let mut leaves = vec![[0u8; 32]; n];
-    let scratch = || {
-        (
-            std::array::from_fn::<Vec<u64>, LANES, _>(|_| Vec::new()),
-            std::array::from_fn::<Vec<u8>, LANES, _>(|_| Vec::new()),
-        )
-    };
-    if n >= PARALLEL_THRESHOLD {
-        leaves
-            .par_chunks_mut(GROUPS_PER_TASK * LANES)
-            .enumerate()
-            .for_each_init(scratch, |(rows, bytes), (t, task)| {
-                for (g, out) in task.chunks_mut(LANES).enumerate() {
-                    group((t * GROUPS_PER_TASK + g) * LANES, rows, bytes, out);
-                }
-            });
-    } else {
-        let (mut rows, mut bytes) = scratch();
-        for (g, out) in leaves.chunks_mut(LANES).enumerate() {
-            group(g * LANES, &mut rows, &mut bytes, out);
-        }
-    }
-    leaves
-}
 
 /// Errors of a commitment request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,35 +63,13 @@ impl MerkleTree {
             let (upper, lower) = nodes.split_at_mut(size);
             let parents = &mut upper[half..size];
             let children = &lower[..size];
-            if hasher == Hasher::Blake3 && half >= LANES {
-                // eight nodes per call: each node hashes its two adjacent children (64 bytes)
-                let group = |(g, out): (usize, &mut [Digest])| {
-                    let pairs = &children[2 * LANES * g..2 * LANES * (g + 1)];
-                    let msgs: [&[u8]; LANES] =
-                        std::array::from_fn(|l| pairs[2 * l..2 * l + 2].as_flattened());
-                    out.copy_from_slice(&blake3x8::hash8(&msgs));
-                };
-                if half >= PARALLEL_THRESHOLD {
-                    parents
-                        .par_chunks_mut(GROUPS_PER_TASK * LANES)
-                        .enumerate()
-                        .for_each(|(t, task)| {
-                            task.chunks_mut(LANES)
-                                .enumerate()
-                                .for_each(|(g, out)| group((t * GROUPS_PER_TASK + g, out)));
-                        });
-                } else {
-                    parents.chunks_mut(LANES).enumerate().for_each(group);
-                }
+            let node = |(k, p): (usize, &mut Digest)| {
+                *p = hasher.merge(&children[2 * k], &children[2 * k + 1]);
+            };
+            if half >= PARALLEL_THRESHOLD {
+                parents.par_iter_mut().enumerate().for_each(node);
             } else {
-                let node = |(k, p): (usize, &mut Digest)| {
-                    *p = hasher.merge(&children[2 * k], &children[2 * k + 1]);
-                };
-                if half >= PARALLEL_THRESHOLD {
-                    parents.par_iter_mut().enumerate().for_each(node);
-                } else {
-                    parents.iter_mut().enumerate().for_each(node);
-                }
+                parents.iter_mut().enumerate().for_each(node);
             }
             size = half;
         }
@@ -168,9 +90,6 @@ impl MerkleTree {
             row(i, &mut buf);
             hasher.hash_elements(&buf)
         };
-        if hasher == Hasher::Blake3 && n >= LANES {
-            return MerkleTree::from_leaves(hasher, blake3_leaves(n, &row));
-        }
         let leaves: Vec<Digest> = if n >= PARALLEL_THRESHOLD {
             (0..n)
                 .into_par_iter()
@@ -343,37 +262,6 @@ mod tests {
                 let mut bad = r[i].clone();
                 bad[0] += 1;
                 assert!(!verify_row(h, &t.root(), i as u64, &bad, &path));
-            }
-        }
-    }
-
-    /// The root by scalar hashing, level by level.
-    fn scalar_root(h: Hasher, r: &[Vec<u64>]) -> Digest {
-        let mut level: Vec<Digest> = r.iter().map(|x| h.hash_elements(x)).collect();
-        while level.len() > 1 {
-            level = level.chunks(2).map(|p| h.merge(&p[0], &p[1])).collect();
-        }
-        level[0]
-    }
-
-    #[test]
-    fn batched_blake3_tree_equals_scalar_hashing() {
-        // below, at and above the parallel threshold; widths 0 (empty rows), 2, 3, 24 (FRI rows
-        // of 8 E values) and 200 (longer than one chunk: the one-row-at-a-time fallback)
-        for (n, w) in [
-            (8, 2),
-            (16, 0),
-            (64, 3),
-            (512, 2),
-            (2048, 24),
-            (8, 200),
-            (1024, 3),
-        ] {
-            let r = rows(n, w);
-            let t = MerkleTree::from_rows(Hasher::Blake3, &r).unwrap();
-            assert_eq!(t.root(), scalar_root(Hasher::Blake3, &r), "{n} x {w}");
-            for i in [0, n / 2 + 1, n - 1] {
-                assert_eq!(t.leaf(i).unwrap(), Hasher::Blake3.hash_elements(&r[i]));
             }
         }
     }
