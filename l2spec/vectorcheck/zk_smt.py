@@ -66,57 +66,68 @@ def _hex_bytes(text: str) -> bytes:
     return bytes.fromhex("0" * (len(s) % 2) + s)
 
 
+class _Mismatch(Exception):
+    """A case that is well formed but does not describe what its file promises (a wrong leaf
+    type): reported as a failed case with this message."""
+
+
+def _each_case(
+    cases: Any, got_and_want: Callable[[Any], tuple[Any, Any]], what: str = ""
+) -> list[Result]:
+    """One result per case of a JSON list: ``got == want`` for ``got_and_want(case)``. A malformed
+    case (missing field, bad number) or a :class:`_Mismatch` is a failed case, never an exception."""
+    if not isinstance(cases, list):
+        return [(False, "expected a JSON list of cases")]
+    results: list[Result] = []
+    for i, case in enumerate(cases):
+        try:
+            got, want = got_and_want(case)
+        except _Mismatch as exc:
+            results.append((False, f"case {i}: {exc}"))
+            continue
+        except _MALFORMED as exc:
+            results.append((False, f"case {i}: malformed case: {exc!r}"))
+            continue
+        ok = got == want
+        results.append((ok, "" if ok else f"case {i}: got {what}{got}, expected {want}"))
+    return results
+
+
 def check_poseidon_goldilocks(doc: Any) -> list[Result]:
     """One result per permutation vector: ``permute(input) == output``."""
     if not isinstance(doc, dict) or not isinstance(doc.get("permutation_vectors"), list):
         return [(False, "no permutation_vectors list in the file")]
-    results: list[Result] = []
-    for i, case in enumerate(doc["permutation_vectors"]):
-        try:
-            got = permute([_int(x) for x in case["input"]])
-            want = tuple(_int(x) for x in case["output"])
-        except _MALFORMED as exc:
-            results.append((False, f"case {i}: malformed case: {exc!r}"))
-            continue
-        ok = got == want
-        results.append((ok, "" if ok else f"case {i}: got {[hex(x) for x in got]}"))
-    return results
+    return _each_case(
+        doc["permutation_vectors"],
+        lambda case: (
+            tuple(permute([_int(x) for x in case["input"]])),
+            tuple(_int(x) for x in case["output"]),
+        ),
+    )
 
 
 def check_smt_hash_bytecode(doc: Any) -> list[Result]:
     """One result per case: ``hashContractBytecode(bytecode) == expectedHash``."""
-    if not isinstance(doc, list):
-        return [(False, "expected a JSON list of cases")]
-    results: list[Result] = []
-    for i, case in enumerate(doc):
-        try:
-            got = hash_contract_bytecode_hex(_hex_bytes(case["bytecode"]))
-            want = str(case["expectedHash"]).lower()
-        except _MALFORMED as exc:
-            results.append((False, f"case {i}: malformed case: {exc!r}"))
-            continue
-        ok = got == want
-        results.append((ok, "" if ok else f"case {i}: got {got}, expected {want}"))
-    return results
+    return _each_case(
+        doc,
+        lambda case: (
+            hash_contract_bytecode_hex(_hex_bytes(case["bytecode"])),
+            str(case["expectedHash"]).lower(),
+        ),
+    )
+
+
+def _leaf_type(case: Any, leaf_type: int) -> None:
+    if _int(case["leafType"]) != leaf_type:
+        raise _Mismatch(f"leafType {case['leafType']} != {leaf_type}")
 
 
 def _check_keys(doc: Any, leaf_type: int, key_of: Callable[[Address], H4]) -> list[Result]:
-    if not isinstance(doc, list):
-        return [(False, "expected a JSON list of cases")]
-    results: list[Result] = []
-    for i, case in enumerate(doc):
-        try:
-            if _int(case["leafType"]) != leaf_type:
-                results.append((False, f"case {i}: leafType {case['leafType']} != {leaf_type}"))
-                continue
-            got = h4_to_scalar(key_of(address(case["ethAddr"])))
-            want = _int(case["expectedKey"])
-        except _MALFORMED as exc:
-            results.append((False, f"case {i}: malformed case: {exc!r}"))
-            continue
-        ok = got == want
-        results.append((ok, "" if ok else f"case {i}: got key {got}, expected {want}"))
-    return results
+    def got_and_want(case: Any) -> tuple[int, int]:
+        _leaf_type(case, leaf_type)
+        return h4_to_scalar(key_of(address(case["ethAddr"]))), _int(case["expectedKey"])
+
+    return _each_case(doc, got_and_want, "key ")
 
 
 def check_smt_key_eth_balance(doc: Any) -> list[Result]:
@@ -141,44 +152,27 @@ def check_smt_key_contract_length(doc: Any) -> list[Result]:
 
 def check_smt_key_contract_storage(doc: Any) -> list[Result]:
     """One result per case: the storage key of ``storagePosition`` (``keyContractStorage``)."""
-    if not isinstance(doc, list):
-        return [(False, "expected a JSON list of cases")]
-    results: list[Result] = []
-    for i, case in enumerate(doc):
-        try:
-            if _int(case["leafType"]) != SMT_KEY_SC_STORAGE:
-                results.append((False, f"case {i}: leafType {case['leafType']} is not storage"))
-                continue
-            key = key_contract_storage(address(case["ethAddr"]), _int(case["storagePosition"]))
-            got = h4_to_scalar(key)
-            want = _int(case["expectedKey"])
-        except _MALFORMED as exc:
-            results.append((False, f"case {i}: malformed case: {exc!r}"))
-            continue
-        ok = got == want
-        results.append((ok, "" if ok else f"case {i}: got key {got}, expected {want}"))
-    return results
+
+    def got_and_want(case: Any) -> tuple[int, int]:
+        _leaf_type(case, SMT_KEY_SC_STORAGE)
+        key = key_contract_storage(address(case["ethAddr"]), _int(case["storagePosition"]))
+        return h4_to_scalar(key), _int(case["expectedKey"])
+
+    return _each_case(doc, got_and_want, "key ")
 
 
 def check_smt_raw(doc: Any) -> list[Result]:
     """One result per case: the root after setting ``keys[i] → values[i]`` in order."""
-    if not isinstance(doc, list):
-        return [(False, "expected a JSON list of cases")]
-    results: list[Result] = []
-    for i, case in enumerate(doc):
-        try:
-            keys = [scalar_to_h4(_int(k)) for k in case["keys"]]
-            values = [_int(v) for v in case["values"]]
-            if len(keys) != len(values):
-                raise ValueError("keys and values differ in length")
-            got = Smt().set_many(zip(keys, values, strict=True)).root_hex
-            want = str(case["expectedRoot"]).lower()
-        except _MALFORMED as exc:
-            results.append((False, f"case {i}: malformed case: {exc!r}"))
-            continue
-        ok = got == want
-        results.append((ok, "" if ok else f"case {i}: got {got}, expected {want}"))
-    return results
+
+    def got_and_want(case: Any) -> tuple[str, str]:
+        keys = [scalar_to_h4(_int(k)) for k in case["keys"]]
+        values = [_int(v) for v in case["values"]]
+        if len(keys) != len(values):
+            raise ValueError("keys and values differ in length")
+        got = Smt().set_many(zip(keys, values, strict=True)).root_hex
+        return got, str(case["expectedRoot"]).lower()
+
+    return _each_case(doc, got_and_want)
 
 
 def genesis_tree(addresses: Any) -> Smt:
@@ -199,19 +193,14 @@ def genesis_tree(addresses: Any) -> Smt:
 
 def check_smt_genesis(doc: Any) -> list[Result]:
     """One result per case: the genesis root (decimal ``h4toScalar``) of the listed accounts."""
-    if not isinstance(doc, list):
-        return [(False, "expected a JSON list of cases")]
-    results: list[Result] = []
-    for i, case in enumerate(doc):
-        try:
-            got = h4_to_scalar(genesis_tree(case["addresses"]).root)
-            want = _int(case["expectedRoot"])
-        except _MALFORMED as exc:
-            results.append((False, f"case {i}: malformed case: {exc!r}"))
-            continue
-        ok = got == want
-        results.append((ok, "" if ok else f"case {i}: got root {got}, expected {want}"))
-    return results
+    return _each_case(
+        doc,
+        lambda case: (
+            h4_to_scalar(genesis_tree(case["addresses"]).root),
+            _int(case["expectedRoot"]),
+        ),
+        "root ",
+    )
 
 
 FAMILIES: dict[str, Callable[[Any], list[Result]]] = {
